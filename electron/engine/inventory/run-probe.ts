@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import type { Inventory } from '../../../shared/schema/inventory.js';
+import { parseProbeOutput } from '../../../shared/inventory/parse-inventory.js';
+import { buildProbeScript, probeCommand } from '../../../shared/inventory/probe-script.js';
+import { SECTIONS } from '../../../shared/inventory/sections/index.js';
+
+export interface ProbeOptions {
+  /** Elevate with `sudo -n` where that needs no password (default true). */
+  sudo?: boolean;
+  /** Whole-probe deadline; each section also has its own bound on the box. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The exact script Skylift sends to a box (`skylift inventory --show-probe`). */
+export const probeScript = (): string => buildProbeScript(SECTIONS);
+
+const DEFAULT_TIMEOUT_MS = 180_000;
+
+/** Runs the probe on this machine, without SSH, exactly as it runs on a box. */
+export async function inventoryLocal(opts: ProbeOptions = {}): Promise<Inventory> {
+  const started = Date.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', probeCommand({ sudo: opts.sudo ?? true })], {
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+      signal: opts.signal,
+    });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    child.stdin.on('error', () => undefined); // the probe may exit before reading all of stdin
+    child.stdin.end(probeScript());
+  });
+  return parseProbeOutput(output, {
+    label: `local (${hostname()})`,
+    transport: 'local',
+    collectedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  });
+}
