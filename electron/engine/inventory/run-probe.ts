@@ -4,6 +4,7 @@ import type { Inventory } from '../../../shared/schema/inventory.js';
 import { parseProbeOutput } from '../../../shared/inventory/parse-inventory.js';
 import { buildProbeScript, probeCommand } from '../../../shared/inventory/probe-script.js';
 import { SECTIONS } from '../../../shared/inventory/sections/index.js';
+import type { SshSession } from '../ssh/index.js';
 
 export interface ProbeOptions {
   /** Elevate with `sudo -n` where that needs no password (default true). */
@@ -17,6 +18,26 @@ export interface ProbeOptions {
 export const probeScript = (): string => buildProbeScript(SECTIONS);
 
 const DEFAULT_TIMEOUT_MS = 180_000;
+
+function parse(output: string, label: string, transport: Inventory['target']['transport'], started: number): Inventory {
+  return parseProbeOutput(output, {
+    label,
+    transport,
+    collectedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  });
+}
+
+/** Runs the probe on a box: one exec, the script on stdin, never in the command line. */
+export async function inventoryOverSsh(session: SshSession, opts: ProbeOptions = {}): Promise<Inventory> {
+  const started = Date.now();
+  const result = await session.exec(probeCommand({ sudo: opts.sudo ?? true }), {
+    stdin: probeScript(),
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: opts.signal,
+  });
+  return parse(result.stdout.toString('utf8'), session.label, 'ssh', started);
+}
 
 /** Runs the probe on this machine, without SSH, exactly as it runs on a box. */
 export async function inventoryLocal(opts: ProbeOptions = {}): Promise<Inventory> {
@@ -41,10 +62,5 @@ export async function inventoryLocal(opts: ProbeOptions = {}): Promise<Inventory
     child.stdin.on('error', () => undefined); // the probe may exit before reading all of stdin
     child.stdin.end(probeScript());
   });
-  return parseProbeOutput(output, {
-    label: `local (${hostname()})`,
-    transport: 'local',
-    collectedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-  });
+  return parse(output, `local (${hostname()})`, 'local', started);
 }
