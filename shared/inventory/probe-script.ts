@@ -25,7 +25,8 @@ export function probeCommand(opts: { sudo: boolean }): string {
 
 /**
  * Shell functions every section body can use. `sky_as USER CMD...` runs a command as another
- * OS user without a password (runuser as root, `sudo -n -u` otherwise) and fails at once when
+ * OS user without a password (setpriv as root — runuser would log a PAM session on the box —
+ * `sudo -n -u` otherwise) and fails at once when
  * that is not allowed. `sky_mask` replaces the value of KEY=VALUE / KEY: VALUE pairs by `***`
  * so values never leave the box.
  */
@@ -36,6 +37,7 @@ sky_uid=$(id -u 2>/dev/null)
 sky_as() {
   sky_u=$1; shift
   if [ "$(id -un 2>/dev/null)" = "$sky_u" ]; then "$@"
+  elif [ "$sky_uid" = 0 ] && sky_has setpriv; then setpriv --reuid="$sky_u" --regid="$(id -g "$sky_u")" --init-groups -- "$@"
   elif [ "$sky_uid" = 0 ] && sky_has runuser; then runuser -u "$sky_u" -- "$@"
   elif [ "$sky_uid" = 0 ]; then su -s /bin/sh "$sky_u" -c '"$0" "$@"' "$@"
   else sudo -n -u "$sky_u" -- "$@"; fi
@@ -69,7 +71,10 @@ $sky_body" </dev/null 2>/dev/null
       /bin/sh -c "$SKY_PRELUDE
 $sky_body" </dev/null 2>/dev/null
     fi
-    echo "${MARK.end}$sky_name rc=$?"
+    sky_rc=$?
+    # A body whose last line lacks a newline must not glue it to the end mark.
+    echo
+    echo "${MARK.end}$sky_name rc=$sky_rc"
   } | awk -v cap=${SECTION_CAP_BYTES} '
     index($0, "${MARK.end}") == 1 { if (cut) print "${MARK.truncated}"; print; next }
     { n += length($0) + 1; if (n <= cap) print; else cut = 1 }'

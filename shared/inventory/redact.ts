@@ -27,5 +27,8 @@ export function redactSecrets(text: string): string {
     .replace(/((?:^|\s)--?([A-Za-z][A-Za-z0-9_-]*)\s+)(?!-)("[^"]*"|'[^']*'|\S+)/g, (all, head: string, name: string) =>
       isSecretName(name) ? `${head}${REDACTED}` : all,
     )
+    .replace(/("([A-Za-z_][A-Za-z0-9_.-]*)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^\s,}]+)/g, (all, head: string, name: string) =>
+      isSecretName(name) ? `${head}"${REDACTED}"` : all,
+    )
     .replace(/((?:^|\s)-p)(?!\s)\S+/g, `$1${REDACTED}`);
 }

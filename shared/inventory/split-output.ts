@@ -16,6 +16,8 @@ export function splitProbeOutput(output: string): ProbeOutput {
   let current: { name: string; lines: string[]; truncated: boolean } | null = null;
   const close = (exitCode: number | null) => {
     if (!current) return;
+    // The framing always adds one newline before the end mark (see sky_section).
+    if (exitCode !== null && current.lines.at(-1) === '') current.lines.pop();
     sections.set(current.name, { name: current.name, text: current.lines.join('\n'), exitCode, truncated: current.truncated });
     current = null;
   };

@@ -4,7 +4,7 @@
 set -eu
 PKGS="openssh-server openssh-client nginx-light mariadb-server mariadb-client redis-server redis-tools
 memcached postgresql postgresql-client chromium iproute2 procps sudo cron openssl perl
-ca-certificates util-linux ansible-core"
+ca-certificates util-linux busybox git ansible-core"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -10,6 +10,7 @@ describe('redactSecrets', () => {
     ['psql postgres://app:pw0rd@db.internal/app', 'pw0rd'],
     ['0 3 * * * /usr/local/bin/backup --token=abc123 > /dev/null', 'abc123'],
     ['node server.js --api-key=SEEKRET', 'SEEKRET'],
+    ['node /usr/lib/pm2/ProcessContainer.js --env {"API_SECRET": "s3kr1t\\"x", "PORT": "3000"}', 's3kr1t'],
   ])('masks the secret in %s', (line, value) => {
     const out = redactSecrets(line);
     expect(out).not.toContain(value);
