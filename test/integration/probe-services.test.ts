@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProbeOutput } from '../../shared/inventory/parse-inventory.js';
@@ -22,9 +21,10 @@ import { type BoxApp, startBoxApp } from '../support/box-app.js';
 import { freePort } from '../support/free-port.js';
 import { runProbe } from '../support/probe-sections.js';
 import {
-  connectOnce, makeSelfSignedCert, PG_BIN, serviceDir, startMariadb, startMemcached, startNginx, startNodeApp, startPostgres, startRedis, tcpRequest,
+  connectOnce, PG_BIN, serviceDir, startNginx, startRedis,
   type MariadbService, type NginxService, type NodeAppService, type PostgresService, type RunningService,
 } from '../support/services.js';
+import { startTestBox, type TestBox } from '../support/test-box.js';
 
 /** The processes section links listeners to pids, so app ports and nginx targets can be checked end to end. */
 const SECTIONS: readonly ProbeSection[] = [processesSection, nginxSection, apacheSection, tlsSection, appsSection, postgresSection, mysqlSection, redisSection, memcachedSection];
@@ -36,9 +36,7 @@ const firstLine = (cmd: string, args: string[]) => {
 };
 const parse = (output: string) => parseProbeOutput(output, { label: 'local', transport: 'local', collectedAt: new Date().toISOString(), durationMs: null }, SECTIONS);
 
-const secret = (label: string) => `${label}_${randomBytes(8).toString('hex')}`;
-const SECRETS = { db: secret('pw'), jwt: secret('jwt'), key: secret('key'), header: secret('hdr') };
-
+let box: TestBox;
 let pg: PostgresService;
 let maria: MariadbService;
 let redis: RunningService;
@@ -50,73 +48,19 @@ let httpsPort: number;
 let cert: string;
 let output: string;
 let inv: Inventory;
+let SECRETS: Record<string, string>;
 
 describe.skipIf(!isRoot)('the data and web sections on this machine (live services, as root)', () => {
   beforeAll(async () => {
-    [pg, maria, redis, memcached, app] = await Promise.all([
-      startPostgres(),
-      startMariadb(),
-      startRedis({ args: ['--appendonly', 'yes'] }),
-      startMemcached({ memoryMb: 32 }),
-      startNodeApp({
-        files: {
-          'package.json': JSON.stringify({
-            name: 'chat-api', version: '2.3.1', main: 'server.js', engines: { node: '>=20' }, scripts: { start: 'node server.js' },
-            dependencies: { 'socket.io': '^4.8.1', express: '^4.21.0', pg: '^8.13.0', ioredis: '^5.4.0', memjs: '^1.3.2' },
-          }),
-          'server.js': "require('http').createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n",
-          '.env': `NODE_ENV=production\nDB_PASSWORD=${SECRETS.db}\nexport JWT_SECRET="${SECRETS.jwt}"\nPORT=3000\n`,
-          '.env.production': `STRIPE_API_KEY='${SECRETS.key}'\n`,
-          'public/uploads/avatar.png': 'png'.repeat(100),
-        },
-      }),
-    ]);
-    await pg.query('create database shop');
-    await pg.query('create extension pgcrypto', 'shop');
-    await pg.query('create extension hstore', 'shop');
-    await maria.sql(
-      'create database shop; create table shop.orders (id int primary key, total decimal(10,2)) engine=InnoDB;' +
-        'create table shop.legacy_log (line text) engine=MyISAM; insert into shop.orders values (1, 9.99), (2, 20.00);',
-    );
-    await tcpRequest(redis.port, 'SET a 1\r\nSET b 2\r\nSELECT 2\r\nSET c 3 EX 600\r\nQUIT\r\n');
-    await tcpRequest(memcached.port, 'set k1 0 0 5\r\nhello\r\nset k2 0 0 5\r\nworld\r\nquit\r\n');
-
-    [httpPort, httpsPort] = [await freePort(), await freePort()];
-    const dir = await serviceDir('skylift-nginx-');
-    ({ cert } = await makeSelfSignedCert(dir, ['chat.example.test', 'www.chat.example.test']));
-    nginx = await startNginx({
-      dir,
-      waitFor: [httpPort, httpsPort],
-      http: `
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
-  server {
-    listen 127.0.0.1:${httpPort} default_server;
-    server_name chat.example.test;
-    client_max_body_size 20m;
-    location /socket.io/ {
-      proxy_pass http://127.0.0.1:${app.port};
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_read_timeout 1h;
-    }
-    location / { return 301 https://$host$request_uri; }
-  }
-  server {
-    listen 127.0.0.1:${httpsPort} ssl;
-    server_name chat.example.test www.chat.example.test;
-    ssl_certificate ${cert};
-    ssl_certificate_key ${join(dir, 'key.pem')};
-    root ${join(app.appDir, 'public')};
-    location / { proxy_pass http://127.0.0.1:${app.port}; proxy_set_header X-Api-Key "${SECRETS.header}"; }
-  }`,
-    });
+    box = await startTestBox();
+    ({ pg, maria, redis, memcached, nginx, app, httpPort, httpsPort, cert } = box);
+    SECRETS = { db: box.secrets.db!, jwt: box.secrets.jwt!, key: box.secrets.key!, header: box.secrets.header! };
     output = await runProbe(SECTIONS);
     inv = parse(output);
   });
 
   afterAll(async () => {
-    await Promise.all([pg, maria, redis, memcached, nginx, app].filter(Boolean).map((s) => s.stop()));
+    await box?.stop();
   });
 
   it('runs every section to the end and yields a valid inventory', () => {
@@ -237,7 +181,7 @@ describe.skipIf(!isRoot)('the data and web sections on this machine (live servic
     expect(mine.caches.memcached.find((x) => x.port === memcached.port)?.items).toBe(2);
     const n = mine.webServers.nginx!;
     expect(n.configRead).toBe(false);
-    expect(n.servers.flatMap((s) => s.listen.map((l) => l.port)).sort()).toEqual([httpPort, httpsPort].sort());
+    expect(n.servers.flatMap((s) => s.listen.map((l) => l.port)).sort()).toEqual([httpPort, httpsPort, box.wsPort].sort());
     expect(mine.notRead.map((x) => x.what)).toContain(`nginx effective config (${nginx.configFile})`);
     // The app's cwd is unreadable to nobody; its nginx root still leads to it.
     expect(mine.apps.find((x) => x.dir === app.appDir)?.foundBy).toEqual(['nginx']);

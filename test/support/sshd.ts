@@ -114,6 +114,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? (await tempDir('skylift-sshd-'));
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  // sshd reads authorized_keys as the logging-in user, who must be able to reach them.
+  await chmod(dir, 0o755);
   await mkdir(join(dir, 'authorized_keys'), { recursive: true, mode: 0o755 });
   const hostKey = opts.hostKeyPath ?? join(dir, 'ssh_host_ed25519_key');
   if (!opts.hostKeyPath) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', '', '-f', hostKey]);

@@ -83,7 +83,8 @@ function certificateOf(source: string, path: string, lines: string[]): Certifica
     issuer: field('issuer'),
     notBefore: opensslDateToIso(field('notBefore') ?? undefined),
     notAfter: opensslDateToIso(field('notAfter') ?? undefined),
-    source: source === 'apache' ? 'apache' : source === 'letsencrypt' ? 'letsencrypt' : 'nginx',
+    // A certbot certificate stays one whichever server config also names it.
+    source: path.startsWith('/etc/letsencrypt/') || source === 'letsencrypt' ? 'letsencrypt' : source === 'apache' ? 'apache' : 'nginx',
   };
 }
 

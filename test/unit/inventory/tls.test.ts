@@ -8,7 +8,7 @@ describe('tls section parser', () => {
     expect(inv.tls.certificates).toEqual([
       {
         path: '/etc/letsencrypt/live/shop.example.org/fullchain.pem', subject: 'CN=shop.example.org', names: ['shop.example.org', 'www.shop.example.org'],
-        issuer: "CN=R11,O=Let's Encrypt,C=US", notBefore: '2024-12-02T08:14:11.000Z', notAfter: '2025-03-02T08:14:10.000Z', source: 'nginx',
+        issuer: "CN=R11,O=Let's Encrypt,C=US", notBefore: '2024-12-02T08:14:11.000Z', notAfter: '2025-03-02T08:14:10.000Z', source: 'letsencrypt',
       },
       {
         path: '/etc/ssl/app/fullchain.pem', subject: 'CN=app.example.com,O=Example Corp,L=Austin,ST=Texas,C=US', names: ['app.example.com', '*.app.example.com'],

@@ -1,0 +1,168 @@
+/**
+ * `skylift inventory` end to end: the real CLI, over a real sshd, against the test box with
+ * every service running — findings, secrets, host keys, privileges, jump hosts, fleets.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Inventory } from '../../shared/schema/inventory.js';
+import { authorizeKey, ensureTestUser, makeUserKey, startSshd, tempDir, type TestKey, type TestSshd } from '../support/sshd.js';
+import { startTestBox, type TestBox } from '../support/test-box.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const isRoot = process.getuid?.() === 0;
+const UNPRIVILEGED = 'skylift-test';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function skylift(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/skylift.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')));
+}
+
+describe.skipIf(!isRoot)('skylift inventory over SSH against the test box', () => {
+  let box: TestBox;
+  let sshd: TestSshd;
+  let key: TestKey;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let dest: string;
+  let run: CliRun;
+  let inv: Inventory;
+
+  beforeAll(async () => {
+    [box, sshd, home] = await Promise.all([startTestBox(), startSshd(), tempDir('skylift-home-')]);
+    key = await makeUserKey(home, { type: 'ed25519', name: 'operator' });
+    await authorizeKey(sshd, 'root', key.publicKey);
+    env = { SKYLIFT_HOME: home };
+    dest = `root@127.0.0.1:${sshd.port}`;
+    run = await skylift(['inventory', dest, '-i', key.path, '--accept-new', '--json', '-o', join(home, 'inventory.json')], env);
+    inv = Inventory.parse(JSON.parse(await readFile(join(home, 'inventory.json'), 'utf8')));
+  });
+
+  afterAll(async () => {
+    await Promise.all([box?.stop(), sshd?.stop()]);
+  });
+
+  it('reads the box as root in one SSH session, every section complete', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(inv.target).toEqual({ label: dest, transport: 'ssh' });
+    expect(inv.probe.privilege).toBe('root');
+    expect(inv.probe.sections.filter((s) => s.status !== 'ok')).toEqual([]);
+    expect(inv.host.hostname).toBe(hostname());
+    // One session: one accepted login, one exec request.
+    expect(sshd.log().match(/Accepted publickey for root/g)).toHaveLength(1);
+  });
+
+  it('records the accepted host key in Skylift\'s own known-hosts file', async () => {
+    expect(await readFile(join(home, 'known_hosts'), 'utf8')).toContain(sshd.hostPublicKey);
+  });
+
+  it('finds nginx with its TLS WebSocket site, the Let\'s Encrypt certificate, and the PM2 Socket.IO app behind it', () => {
+    const site = inv.webServers.nginx?.servers.find((s) => s.serverNames.includes(box.letsEncrypt.domain));
+    expect(site?.listen[0]).toMatchObject({ port: box.wsPort, ssl: true });
+    expect(site?.locations[0]).toMatchObject({ proxyPass: `http://127.0.0.1:${box.pm2App.port}`, websocketUpgrade: true, proxyReadTimeoutSeconds: 600 });
+    const le = inv.tls.certificates.find((c) => c.path.startsWith(`/etc/letsencrypt/live/${box.letsEncrypt.domain}/`));
+    expect(le).toMatchObject({ source: 'letsencrypt', names: [box.letsEncrypt.domain, `www.${box.letsEncrypt.domain}`] });
+    const pm2 = inv.runtimes.pm2.apps.find((a) => a.name === box.pm2App.name);
+    expect(pm2).toMatchObject({ cwd: box.pm2App.dir, status: 'online', source: 'process' });
+    const app = inv.apps.find((a) => a.dir === box.pm2App.dir);
+    expect(app?.foundBy).toEqual(expect.arrayContaining(['pm2', 'nginx']));
+    expect(app?.flags.socketio).toBe(true);
+    expect(app?.ports).toContain(box.pm2App.port);
+  });
+
+  it('finds the databases and caches with versions', () => {
+    expect(inv.databases.postgres.find((p) => p.port === box.pg.port)?.databases.map((d) => d.name)).toContain('shop');
+    const maria = inv.databases.mysql.find((m) => m.port === box.maria.port);
+    expect(maria).toMatchObject({ flavor: 'mariadb', binlog: { enabled: true, format: 'ROW' } });
+    expect(maria?.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(maria?.schemas.find((s) => s.name === 'shop')?.engines).toEqual({ InnoDB: 1, MyISAM: 1 });
+    const redis = inv.caches.redis.find((r) => r.port === box.redis.port);
+    expect(redis?.persistence).toEqual({ rdb: true, aof: true });
+    expect(redis?.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(inv.caches.memcached.find((m) => m.port === box.memcached.port)).toMatchObject({ items: 2, limitBytes: 32 * 1024 * 1024 });
+  });
+
+  it('finds the user crontab with its token redacted', () => {
+    const job = inv.cron.find((c) => c.user === box.cronUser);
+    expect(job).toMatchObject({ source: 'user-crontab', schedule: '*/5 * * * *' });
+    expect(job?.command).toMatch(/Authorization: \*\*\*/);
+  });
+
+  it('lets no seeded secret out: not in stdout, stderr, the inventory, nor anything in the data directory', async () => {
+    const summary = await skylift(['inventory', dest, '-i', key.path], env);
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout).toContain(`Inventory of ${dest}`);
+    const everything = [run.stdout, run.stderr, summary.stdout, summary.stderr, ...(await filesUnder(home))].join('\n');
+    for (const s of box.allSecrets()) expect(everything).not.toContain(s);
+  });
+
+  it('refuses a changed host key before sending anything, naming both fingerprints', async () => {
+    const other = await tempDir('skylift-home-');
+    const impostor = await makeUserKey(other, { type: 'ed25519', name: 'not-the-host' });
+    await writeFile(join(other, 'known_hosts'), `[127.0.0.1]:${sshd.port} ${impostor.publicKey.split(' ').slice(0, 2).join(' ')}\n`);
+    const logins = () => sshd.log().match(/Accepted publickey/g)?.length ?? 0;
+    const before = logins();
+    const refused = await skylift(['inventory', dest, '-i', key.path, '--accept-new'], { SKYLIFT_HOME: other });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HOST_KEY_CHANGED');
+    expect(refused.stderr).toContain(impostor.fingerprint);
+    expect(refused.stderr).toContain(sshd.hostKeyFingerprint);
+    expect(logins()).toBe(before);
+  });
+
+  it('as an unprivileged user: a partial inventory that says what could not be read and why', async () => {
+    await ensureTestUser(UNPRIVILEGED, 'not-used-here');
+    await authorizeKey(sshd, UNPRIVILEGED, key.publicKey);
+    const out = join(home, 'user.json');
+    const r = await skylift(['inventory', `${UNPRIVILEGED}@127.0.0.1:${sshd.port}`, '-i', key.path, '--json', '-o', out], env);
+    expect(r.code, r.stderr).toBe(0);
+    const mine = Inventory.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(mine.probe).toMatchObject({ user: UNPRIVILEGED, privilege: 'user' });
+    expect(mine.databases.mysql.find((m) => m.port === box.maria.port)?.unreadable).toMatch(/needs root or sudo/);
+    expect(mine.databases.postgres.find((p) => p.port === box.pg.port)?.unreadable).toMatch(/needs root, sudo to postgres/);
+    expect(mine.notRead.length).toBeGreaterThan(0);
+    expect(mine.notRead.every((n) => n.reason.length > 0)).toBe(true);
+  });
+
+  it('goes through a jump host (a second sshd) with -J', async () => {
+    const bastion = await startSshd({ logLevel: 'DEBUG1' });
+    try {
+      await authorizeKey(bastion, 'root', key.publicKey);
+      const r = await skylift(['inventory', dest, '-i', key.path, '-J', `root@127.0.0.1:${bastion.port}`, '--accept-new', '--json'], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Inventory.parse(JSON.parse(r.stdout)).host.hostname).toBe(hostname());
+      expect(bastion.log()).toMatch(/Accepted publickey for root/);
+      expect(bastion.log()).toMatch(new RegExp(`direct.tcpip.*127\\.0\\.0\\.1 port ${sshd.port}`));
+    } finally {
+      await bastion.stop();
+    }
+  });
+
+  it('inventories several targets concurrently, each with its own result', async () => {
+    const r = await skylift(['inventory', dest, `root@127.0.0.1:1`, '-i', key.path, '--json'], env);
+    expect(r.code).toBe(1);
+    const [ok, failed] = JSON.parse(r.stdout) as [unknown, { target: string; error: { code: string } }];
+    expect(Inventory.parse(ok).target.label).toBe(dest);
+    expect(failed).toMatchObject({ target: 'root@127.0.0.1:1', error: { code: 'REFUSED' } });
+    expect(r.stderr).toContain('root@127.0.0.1:1');
+  });
+});
