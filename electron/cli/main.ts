@@ -1,7 +1,15 @@
 import { Command, CommanderError } from 'commander';
+import { registerAws } from './commands/aws-check.js';
 import { registerInventory } from './commands/inventory.js';
+import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { reportError } from './report-error.js';
+
+// `skylift … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command()
   .name('skylift')
@@ -10,6 +18,8 @@ const program = new Command()
   .exitOverride();
 
 registerInventory(program);
+registerPlan(program);
+registerAws(program);
 registerSchema(program);
 
 try {

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { AnswersFile } from '../../../shared/schema/answers.js';
+import { AwsCheckReport } from '../../../shared/schema/aws.js';
 import { Inventory } from '../../../shared/schema/inventory.js';
+import { Plan } from '../../../shared/schema/plan.js';
 
 /** Every exported document's schema, by the name `skylift schema NAME` takes. */
 const SCHEMAS: Record<string, z.ZodType> = {
   inventory: Inventory,
+  plan: Plan,
+  answers: AnswersFile,
+  'aws-check': AwsCheckReport,
 };
 
 export function registerSchema(program: Command): void {

@@ -1,0 +1,112 @@
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateTagsCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { expect } from 'vitest';
+import { createTaggedBucket, emptyAndDeleteBucket, uploadObject } from '../../../../electron/engine/aws/s3.js';
+import { s3State } from '../../../support/aws-double/services/s3.js';
+import { SKYLIFT_TAG, type OperationCase } from './context.js';
+
+export const BUCKET = 'skylift-mig-test-0001';
+
+export const networkCases: OperationCase[] = [
+  {
+    name: 'default VPC and its subnets',
+    ops: ['ec2:DescribeVpcs', 'ec2:DescribeSubnets'],
+    async run(ctx) {
+      const vpc = (await ctx.clients.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }))).Vpcs?.[0];
+      expect(vpc).toMatchObject({ IsDefault: true, CidrBlock: '172.31.0.0/16' });
+      const subnets = (await ctx.clients.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc!.VpcId!] }, { Name: 'default-for-az', Values: ['true'] }] }))).Subnets!;
+      expect(new Set(subnets.map((s) => s.AvailabilityZone)).size).toBe(3);
+      ctx.set('vpc', vpc!.VpcId);
+      ctx.set('subnets', subnets.map((s) => s.SubnetId).join(','));
+    },
+  },
+  {
+    name: 'database security group: tagged, ingress opened and closed',
+    ops: ['ec2:CreateSecurityGroup', 'ec2:DescribeSecurityGroups', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:CreateTags'],
+    async run(ctx) {
+      const { clients } = ctx;
+      const { GroupId } = await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'skylift-db', Description: 'Skylift database', VpcId: ctx.get('vpc') }));
+      ctx.set('dbGroup', GroupId);
+      const rule = { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '172.31.0.0/16' }] };
+      await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }));
+      await expect(clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }))).rejects.toMatchObject({ name: 'InvalidPermission.Duplicate' });
+      await clients.ec2.send(new CreateTagsCommand({ Resources: [GroupId!], Tags: [{ Key: 'Name', Value: 'skylift-db' }] }));
+      let group = (await clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }))).SecurityGroups![0]!;
+      expect(group.Tags).toEqual(expect.arrayContaining([SKYLIFT_TAG, { Key: 'Name', Value: 'skylift-db' }]));
+      expect(group.IpPermissions).toMatchObject([rule]);
+      await clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [rule] }));
+      group = (await clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'tag:skylift:migration', Values: [SKYLIFT_TAG.Value] }] }))).SecurityGroups![0]!;
+      expect(group.IpPermissions).toEqual([]);
+    },
+  },
+  {
+    name: 'bucket created, tagged and checked',
+    ops: ['s3:CreateBucket', 's3:PutBucketTagging', 's3:HeadBucket'],
+    async run({ clients, session }) {
+      await createTaggedBucket(clients, BUCKET);
+      expect(s3State(session.double.world).buckets.get(BUCKET)?.tags).toEqual([SKYLIFT_TAG]);
+      expect(await clients.s3.send(new HeadBucketCommand({ Bucket: BUCKET }))).toMatchObject({ BucketRegion: 'us-east-1' });
+    },
+  },
+  {
+    name: 'source bundle uploaded in one request',
+    ops: ['s3:PutObject'],
+    async run({ clients, session }) {
+      await uploadObject(clients, { bucket: BUCKET, key: 'bundles/v1.zip', body: Buffer.from('PK\x03\x04 a source bundle'), contentType: 'application/zip' });
+      expect(s3State(session.double.world).buckets.get(BUCKET)?.objects.get('bundles/v1.zip')?.body.toString()).toBe('PK\x03\x04 a source bundle');
+    },
+  },
+  {
+    name: 'large upload in parts',
+    ops: ['s3:CreateMultipartUpload', 's3:UploadPart', 's3:CompleteMultipartUpload'],
+    async run({ clients, session }) {
+      const body = Buffer.alloc(11 * 1024 * 1024, 7);
+      body.write('first bytes');
+      await uploadObject(clients, { bucket: BUCKET, key: 'data/dump.bin', body }, { partSize: 5 * 1024 * 1024 });
+      const stored = s3State(session.double.world).buckets.get(BUCKET)?.objects.get('data/dump.bin');
+      expect(stored?.body.equals(body)).toBe(true);
+      expect(stored?.etag).toMatch(/-3"$/);
+    },
+  },
+  {
+    name: 'a failed part aborts the upload',
+    ops: ['s3:AbortMultipartUpload'],
+    async run({ session }) {
+      const once = session.connect({ maxAttempts: 1 });
+      const fault = session.double.faults.add({ kind: '500', service: 's3', operation: 'UploadPart', times: 10 });
+      await expect(uploadObject(once, { bucket: BUCKET, key: 'data/broken.bin', body: Buffer.alloc(6 * 1024 * 1024) }, { partSize: 5 * 1024 * 1024 })).rejects.toMatchObject({ name: 'InternalError' });
+      fault.remove();
+      const bucket = s3State(session.double.world).buckets.get(BUCKET)!;
+      expect(bucket.uploads.size).toBe(0);
+      expect(bucket.objects.has('data/broken.bin')).toBe(false);
+    },
+  },
+  {
+    name: 'listing by prefix',
+    ops: ['s3:ListObjectsV2'],
+    async run({ clients }) {
+      const page = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'bundles/' }));
+      expect(page.Contents?.map((o) => [o.Key, o.Size])).toEqual([['bundles/v1.zip', 20]]);
+    },
+  },
+];
+
+export const networkTeardown: OperationCase[] = [
+  {
+    name: 'bucket emptied and deleted',
+    ops: ['s3:DeleteObject', 's3:DeleteObjects', 's3:DeleteBucket'],
+    async run({ clients, session }) {
+      await clients.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'bundles/v1.zip' }));
+      expect(await emptyAndDeleteBucket(clients, BUCKET)).toBe(1);
+      expect(s3State(session.double.world).buckets.has(BUCKET)).toBe(false);
+    },
+  },
+  {
+    name: 'security group deleted once nothing uses it',
+    ops: ['ec2:DeleteSecurityGroup'],
+    async run(ctx) {
+      await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: ctx.get('dbGroup') }));
+      await expect(ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [ctx.get('dbGroup')] }))).rejects.toMatchObject({ name: 'InvalidGroup.NotFound' });
+    },
+  },
+];

@@ -1,0 +1,179 @@
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { idleTimeoutSeconds, type LbRecord } from '../services/load-balancers.js';
+import type { Endpoint, World } from '../world.js';
+
+type Mode = 'http-classic' | 'http-alb' | 'tcp';
+
+/** How a listener port behaves now: a classic HTTP listener is layer 7 and refuses the WebSocket
+ * upgrade (the 400 behind so many Socket.IO-on-EB reports), TCP passes bytes, an ALB passes the
+ * upgrade. HTTPS/SSL listeners terminate TLS on AWS and are not served by the double. */
+function modeOf(lb: LbRecord, port: number): Mode | undefined {
+  if (lb.kind === 'classic') {
+    const protocol = lb.classic.listeners.find((l) => l.LoadBalancerPort === port)?.Protocol?.toUpperCase();
+    return protocol === 'HTTP' ? 'http-classic' : protocol === 'TCP' ? 'tcp' : undefined;
+  }
+  return lb.application.listeners.find((l) => l.Port === port)?.Protocol === 'HTTP' ? 'http-alb' : undefined;
+}
+
+function proxiedPorts(lb: LbRecord): number[] {
+  const ports = lb.kind === 'classic' ? lb.classic.listeners.map((l) => l.LoadBalancerPort!) : lb.application.listeners.map((l) => l.Port!);
+  return ports.filter((p) => modeOf(lb, p) !== undefined);
+}
+
+interface Listener {
+  server: Server;
+  http: HttpServer;
+  port: number;
+  sockets: Set<Socket>;
+}
+
+const PROXY_PROTOCOL = 'ProxyProtocolPolicyType';
+
+/** Local stand-ins for load balancer listeners: one loopback port per listener, in front of the
+ * environment's app process, following the listener configuration at each new connection. */
+export class LbProxies {
+  private listeners = new Map<string, Listener>();
+
+  constructor(private readonly world: World) {}
+
+  /** Starts and stops listener proxies to match the load balancer's configuration. */
+  async sync(lb: LbRecord): Promise<void> {
+    const wanted = new Set(lb.active ? proxiedPorts(lb).map((p) => `${lb.arn}|${p}`) : []);
+    for (const [key, listener] of this.listeners) {
+      if (key.startsWith(`${lb.arn}|`) && !wanted.has(key)) {
+        this.listeners.delete(key);
+        await stop(listener);
+      }
+    }
+    for (const key of wanted) {
+      if (!this.listeners.has(key)) this.listeners.set(key, await this.start(lb, Number(key.split('|')[1])));
+    }
+  }
+
+  localPort(lb: LbRecord, port: number): number | undefined {
+    return this.listeners.get(`${lb.arn}|${port}`)?.port;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.listeners.values()];
+    this.listeners.clear();
+    await Promise.all(all.map(stop));
+  }
+
+  private count(lb: LbRecord, name: string): void {
+    lb.metrics.push({ at: this.world.clock.now(), name });
+  }
+
+  private statusMetric(lb: LbRecord, source: 'ELB' | 'Backend', status: number): string {
+    const klass = `${Math.floor(status / 100)}XX`;
+    if (lb.kind === 'classic') return `HTTPCode_${source}_${klass}`;
+    return `HTTPCode_${source === 'ELB' ? 'ELB' : 'Target'}_${klass}_Count`;
+  }
+
+  private backend(lb: LbRecord): Endpoint | undefined {
+    return this.world.backends.apps.get(lb.environmentName);
+  }
+
+  private idleMs(lb: LbRecord): number {
+    return Math.max(1, this.world.clock.toRealMs(idleTimeoutSeconds(lb) * 1000));
+  }
+
+  private async start(lb: LbRecord, port: number): Promise<Listener> {
+    const sockets = new Set<Socket>();
+    const http = createHttpServer((req, res) => {
+      this.count(lb, 'RequestCount');
+      const backend = this.backend(lb);
+      const reply = (status: number, text: string) => {
+        this.count(lb, this.statusMetric(lb, 'ELB', status));
+        res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(text) }).end(text);
+      };
+      if (!backend) return reply(503, '503 Service Temporarily Unavailable');
+      const upstream = httpRequest(
+        { host: backend.host, port: backend.port, method: req.method, path: req.url, headers: forwardedHeaders(req, port) },
+        (upRes) => {
+          this.count(lb, this.statusMetric(lb, 'Backend', upRes.statusCode ?? 502));
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
+      upstream.on('error', () => (res.headersSent ? res.destroy() : reply(502, '502 Bad Gateway')));
+      req.pipe(upstream);
+    });
+    // The listener's own idle timeout governs keep-alive, not Node's 5 s default.
+    http.keepAliveTimeout = 0;
+    http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.count(lb, 'RequestCount');
+      const backend = this.backend(lb);
+      if (modeOf(lb, port) === 'http-classic' || !backend) {
+        const status = backend ? 400 : 503;
+        this.count(lb, this.statusMetric(lb, 'ELB', status));
+        socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Service Unavailable'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      const upstream = connect(backend.port, backend.host, () => {
+        const headers = forwardedHeaders(req, port);
+        const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]));
+        upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+        if (head.length) upstream.write(head);
+        this.pipe(lb, socket, upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+    });
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.setTimeout(this.idleMs(lb), () => socket.destroy());
+      const mode = modeOf(lb, port);
+      if (mode === 'tcp') return this.tcp(lb, socket, port);
+      if (mode) return void http.emit('connection', socket);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    return { server, http, port: (server.address() as AddressInfo).port, sockets };
+  }
+
+  private tcp(lb: LbRecord, socket: Socket, port: number): void {
+    const backend = this.backend(lb);
+    if (!backend) return void socket.destroy();
+    const upstream = connect(backend.port, backend.host, () => {
+      const listener = lb.classic.listeners.find((l) => l.LoadBalancerPort === port);
+      const names = lb.classic.backendPolicies.get(listener?.InstancePort ?? -1) ?? [];
+      const proxyProtocol = lb.classic.policies.some((p) => names.includes(p.PolicyName!) && p.PolicyTypeName === PROXY_PROTOCOL);
+      if (proxyProtocol) {
+        upstream.write(`PROXY TCP4 ${socket.remoteAddress?.replace('::ffff:', '')} ${socket.localAddress?.replace('::ffff:', '')} ${socket.remotePort} ${port}\r\n`);
+      }
+      this.pipe(lb, socket, upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+  }
+
+  /** Both directions, closed together, and closed when idle longer than the LB's idle timeout. */
+  private pipe(lb: LbRecord, client: Socket, upstream: Socket): void {
+    const idle = this.idleMs(lb);
+    for (const s of [client, upstream]) s.setTimeout(idle, () => (client.destroy(), upstream.destroy()));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  }
+}
+
+function forwardedHeaders(req: IncomingMessage, port: number) {
+  const client = req.socket.remoteAddress?.replace('::ffff:', '') ?? '';
+  const prior = req.headers['x-forwarded-for'];
+  return {
+    ...req.headers,
+    'x-forwarded-for': prior ? `${String(prior)}, ${client}` : client,
+    'x-forwarded-proto': 'http',
+    'x-forwarded-port': String(port),
+  };
+}
+
+async function stop(listener: Listener): Promise<void> {
+  for (const s of listener.sockets) s.destroy();
+  await new Promise<void>((resolve) => listener.server.close(() => resolve()));
+}

@@ -1,0 +1,185 @@
+import * as sdk from '@aws-sdk/client-iam';
+import { AwsFault, required } from '../errors.js';
+import { ids } from '../ids.js';
+import type { Out, ServiceDef } from '../service-def.js';
+import { paginate } from '../util.js';
+import type { CallContext, World } from '../world.js';
+
+interface RoleRecord extends sdk.Role {
+  attached: Set<string>;
+}
+
+export class IamState {
+  roles = new Map<string, RoleRecord>();
+  profiles = new Map<string, sdk.InstanceProfile>();
+  users = new Map<string, sdk.User>();
+}
+
+/** IAM is global: one state per account. */
+export const iamState = (world: World, account: string) => world.scoped('iam', account, null, () => new IamState());
+
+/** AWS managed policies Skylift attaches (the EB service role and instance profile ones). */
+const MANAGED = new Set([
+  'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
+  'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
+  'arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier',
+  'arn:aws:iam::aws:policy/AWSElasticBeanstalkWorkerTier',
+  'arn:aws:iam::aws:policy/AWSElasticBeanstalkMulticontainerDocker',
+  'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+  'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+]);
+
+const noSuch = (kind: string, name: string) => new AwsFault('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+
+function role(ctx: CallContext, name: string | undefined): RoleRecord {
+  const found = iamState(ctx.world, ctx.account).roles.get(required(name, 'RoleName'));
+  if (!found) throw noSuch('role', name!);
+  return found;
+}
+
+function profile(ctx: CallContext, name: string | undefined): sdk.InstanceProfile {
+  const found = iamState(ctx.world, ctx.account).profiles.get(required(name, 'InstanceProfileName'));
+  if (!found) throw noSuch('instance profile', name!);
+  return found;
+}
+
+const publicRole = ({ attached: _attached, ...r }: RoleRecord): sdk.Role => r;
+
+/** Registers a user the way `double.createUser` needs it for policy simulation. */
+export function addUser(world: World, account: string, userName: string, arn: string, userId: string): void {
+  iamState(world, account).users.set(userName, { UserName: userName, UserId: userId, Arn: arn, Path: '/', CreateDate: new Date(world.clock.now()) });
+}
+
+export const iam: ServiceDef = {
+  id: 'iam',
+  signingName: 'iam',
+  protocol: 'query',
+  xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  sdk,
+  handlers: {
+    GetRole: (ctx: CallContext, input: sdk.GetRoleRequest): Out<sdk.GetRoleResponse> => ({ Role: publicRole(role(ctx, input.RoleName)) }),
+
+    CreateRole: (ctx: CallContext, input: sdk.CreateRoleRequest): Out<sdk.CreateRoleResponse> => {
+      const name = required(input.RoleName, 'RoleName');
+      const document = required(input.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument');
+      try {
+        JSON.parse(document);
+      } catch {
+        throw new AwsFault('MalformedPolicyDocument', 'This policy contains invalid Json', 400);
+      }
+      const state = iamState(ctx.world, ctx.account);
+      if (state.roles.has(name)) throw new AwsFault('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
+      const path = input.Path ?? '/';
+      const record: RoleRecord = {
+        RoleName: name,
+        RoleId: `AROA${ids.upper(17)}`,
+        Arn: `arn:aws:iam::${ctx.account}:role${path}${name}`,
+        Path: path,
+        CreateDate: new Date(ctx.now),
+        // IAM hands the trust policy back URL-encoded.
+        AssumeRolePolicyDocument: encodeURIComponent(document),
+        Description: input.Description,
+        MaxSessionDuration: input.MaxSessionDuration ?? 3600,
+        Tags: input.Tags ?? [],
+        attached: new Set(),
+      };
+      state.roles.set(name, record);
+      return { Role: publicRole(record) };
+    },
+
+    DeleteRole: (ctx: CallContext, input: sdk.DeleteRoleRequest) => {
+      const r = role(ctx, input.RoleName);
+      const state = iamState(ctx.world, ctx.account);
+      const inProfile = [...state.profiles.values()].some((p) => p.Roles?.some((x) => x.RoleName === r.RoleName));
+      if (r.attached.size > 0 || inProfile) {
+        throw new AwsFault('DeleteConflict', 'Cannot delete entity, must detach all policies and remove it from all instance profiles first.', 409);
+      }
+      state.roles.delete(r.RoleName!);
+    },
+
+    AttachRolePolicy: (ctx: CallContext, input: sdk.AttachRolePolicyRequest) => {
+      const r = role(ctx, input.RoleName);
+      const arn = required(input.PolicyArn, 'PolicyArn');
+      if (!MANAGED.has(arn)) throw new AwsFault('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404);
+      r.attached.add(arn);
+    },
+
+    DetachRolePolicy: (ctx: CallContext, input: sdk.DetachRolePolicyRequest) => {
+      const r = role(ctx, input.RoleName);
+      if (!r.attached.delete(required(input.PolicyArn, 'PolicyArn'))) throw new AwsFault('NoSuchEntity', `Policy ${input.PolicyArn} was not found.`, 404);
+    },
+
+    ListAttachedRolePolicies: (ctx: CallContext, input: sdk.ListAttachedRolePoliciesRequest): Out<sdk.ListAttachedRolePoliciesResponse> => {
+      const all = [...role(ctx, input.RoleName).attached].map((arn) => ({ PolicyArn: arn, PolicyName: arn.split('/').pop() }));
+      const { page, next } = paginate(all, input.Marker, input.MaxItems);
+      return { AttachedPolicies: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    GetInstanceProfile: (ctx: CallContext, input: sdk.GetInstanceProfileRequest): Out<sdk.GetInstanceProfileResponse> => ({
+      InstanceProfile: profile(ctx, input.InstanceProfileName),
+    }),
+
+    CreateInstanceProfile: (ctx: CallContext, input: sdk.CreateInstanceProfileRequest): Out<sdk.CreateInstanceProfileResponse> => {
+      const name = required(input.InstanceProfileName, 'InstanceProfileName');
+      const state = iamState(ctx.world, ctx.account);
+      if (state.profiles.has(name)) throw new AwsFault('EntityAlreadyExists', `Instance Profile ${name} already exists.`, 409);
+      const path = input.Path ?? '/';
+      const created: sdk.InstanceProfile = {
+        InstanceProfileName: name,
+        InstanceProfileId: `AIPA${ids.upper(17)}`,
+        Arn: `arn:aws:iam::${ctx.account}:instance-profile${path}${name}`,
+        Path: path,
+        CreateDate: new Date(ctx.now),
+        Roles: [],
+        Tags: input.Tags ?? [],
+      };
+      state.profiles.set(name, created);
+      return { InstanceProfile: created };
+    },
+
+    DeleteInstanceProfile: (ctx: CallContext, input: sdk.DeleteInstanceProfileRequest) => {
+      const p = profile(ctx, input.InstanceProfileName);
+      if (p.Roles?.length) throw new AwsFault('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
+      iamState(ctx.world, ctx.account).profiles.delete(p.InstanceProfileName!);
+    },
+
+    AddRoleToInstanceProfile: (ctx: CallContext, input: sdk.AddRoleToInstanceProfileRequest) => {
+      const p = profile(ctx, input.InstanceProfileName);
+      const r = role(ctx, input.RoleName);
+      if ((p.Roles ?? []).length >= 1) {
+        throw new AwsFault('LimitExceeded', 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1', 409);
+      }
+      p.Roles = [publicRole(r)];
+    },
+
+    RemoveRoleFromInstanceProfile: (ctx: CallContext, input: sdk.RemoveRoleFromInstanceProfileRequest) => {
+      const p = profile(ctx, input.InstanceProfileName);
+      if (!p.Roles?.some((r) => r.RoleName === input.RoleName)) throw noSuch('role', input.RoleName ?? '');
+      p.Roles = p.Roles.filter((r) => r.RoleName !== input.RoleName);
+    },
+
+    SimulatePrincipalPolicy: (ctx: CallContext, input: sdk.SimulatePrincipalPolicyRequest): Out<sdk.SimulatePolicyResponse> => {
+      const source = required(input.PolicySourceArn, 'PolicySourceArn');
+      const [, , , , account = '', resource = ''] = source.split(':');
+      const [kind, ...rest] = resource.split('/');
+      const name = rest.pop() ?? '';
+      const state = iamState(ctx.world, account);
+      const known = kind === 'user' ? state.users.get(name)?.Arn === source : kind === 'role' ? state.roles.get(name)?.Arn === source : false;
+      if (!known) {
+        if (kind !== 'user' && kind !== 'role' && kind !== 'group') {
+          throw new AwsFault('InvalidInput', `Invalid Entity Arn: ${source} does not clearly define entity type and name.`, 400);
+        }
+        throw new AwsFault('NoSuchEntity', `${source} cannot be found.`, 404);
+      }
+      const results = (input.ActionNames ?? []).map((action) => ({
+        EvalActionName: action,
+        EvalResourceName: '*',
+        EvalDecision: ctx.world.identities.decide(source, action),
+        MatchedStatements: [],
+        MissingContextValues: [],
+      }));
+      const { page, next } = paginate(results, input.Marker, input.MaxItems);
+      return { EvaluationResults: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+  },
+};
