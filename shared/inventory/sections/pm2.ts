@@ -47,8 +47,14 @@ homes=""
 IFS='
 '
 for d in $daemons; do
-  printf 'daemon\t%s\n' "$d"
   pid=$(printf '%s' "$d" | cut -f1); user=$(printf '%s' "$d" | cut -f2); home=$(printf '%s' "$d" | cut -f3)
+  # The title is cut to the length of the daemon's original argv, often inside PM2_HOME:
+  # then the daemon's own environment (that one variable only), else the owner's ~/.pm2.
+  if [ -z "$home" ] || [ ! -d "$home" ]; then
+    home=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^PM2_HOME=//p' | head -n 1)
+  fi
+  [ -n "$home" ] || home="$(awk -F: -v u="$user" '$1 == u { print $6 }' /etc/passwd 2>/dev/null)/.pm2"
+  printf 'daemon\t%s\t%s\t%s\n' "$pid" "$user" "$home"
   homes="$homes
 $home"
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
