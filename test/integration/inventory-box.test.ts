@@ -81,8 +81,9 @@ describe.skipIf(!isRoot)('skylift inventory over SSH against the test box', () =
     expect(site?.locations[0]).toMatchObject({ proxyPass: `http://127.0.0.1:${box.pm2App.port}`, websocketUpgrade: true, proxyReadTimeoutSeconds: 600 });
     const le = inv.tls.certificates.find((c) => c.path.startsWith(`/etc/letsencrypt/live/${box.letsEncrypt.domain}/`));
     expect(le).toMatchObject({ source: 'letsencrypt', names: [box.letsEncrypt.domain, `www.${box.letsEncrypt.domain}`] });
-    const pm2 = inv.runtimes.pm2.apps.find((a) => a.name === box.pm2App.name);
-    expect(pm2).toMatchObject({ cwd: box.pm2App.dir, status: 'online', source: 'process' });
+    // Other test files may run a box app of the same name at the same time: this one is told by its directory.
+    const pm2 = inv.runtimes.pm2.apps.find((a) => a.name === box.pm2App.name && a.cwd === box.pm2App.dir && a.source === 'process');
+    expect(pm2).toMatchObject({ status: 'online', script: join(box.pm2App.dir, 'server.js') });
     const app = inv.apps.find((a) => a.dir === box.pm2App.dir);
     expect(app?.foundBy).toEqual(expect.arrayContaining(['pm2', 'nginx']));
     expect(app?.flags.socketio).toBe(true);
@@ -113,6 +114,27 @@ describe.skipIf(!isRoot)('skylift inventory over SSH against the test box', () =
     expect(summary.stdout).toContain(`Inventory of ${dest}`);
     const everything = [run.stdout, run.stderr, summary.stdout, summary.stderr, ...(await filesUnder(home))].join('\n');
     for (const s of box.allSecrets()) expect(everything).not.toContain(s);
+  });
+
+  it('plans from the live inventory: every finding mapped or listed, WebSocket fixes emitted, no secret in any export', async () => {
+    const out = join(home, 'plan');
+    const r = await skylift(['plan', '--inventory', join(home, 'inventory.json'), '--region', 'eu-west-1', '-o', out], env);
+    expect(r.code, r.stderr).toBe(0);
+    const files = await filesUnder(out);
+    const plan = JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')) as { steps: { id: string }[] };
+    expect(plan.steps.length).toBeGreaterThan(5);
+    const runbook = await readFile(join(out, 'plan.md'), 'utf8');
+    expect(runbook).toContain('eu-west-1');
+    expect(runbook).toMatch(/PostgreSQL/);
+    expect(runbook).toMatch(/MariaDB/);
+    expect(runbook).toMatch(/Redis|Valkey/);
+    const nginxOverrides = await readdir(join(out, 'eb'), { recursive: true });
+    expect(nginxOverrides.some((f) => String(f).includes('.platform/nginx'))).toBe(true);
+    for (const s of box.allSecrets()) for (const f of files) expect(f).not.toContain(s);
+    // Run again from the answers it wrote: the same bytes.
+    const again = await skylift(['plan', '--inventory', join(home, 'inventory.json'), '--answers', join(out, 'answers.json'), '-o', join(home, 'plan2')], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(join(home, 'plan2', 'plan.json'), 'utf8')).toBe(await readFile(join(out, 'plan.json'), 'utf8'));
   });
 
   it('refuses a changed host key before sending anything, naming both fingerprints', async () => {

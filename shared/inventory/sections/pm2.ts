@@ -125,8 +125,9 @@ export const pm2Section: ProbeSection = {
       if ((src !== 'proc' && src !== 'dump') || !nonEmpty(name) || isModule === '1') continue;
       const source = src === 'proc' ? 'process' : 'dump';
       const pid = source === 'process' ? toInt(id) : null;
-      // One entry per app and origin: cluster workers and dumped instances share a name.
-      const key = `${source}\0${source === 'dump' ? id : user}\0${name}`;
+      // One entry per app and origin: cluster workers and dumped instances share a name (and a
+      // directory); two daemons of one user (separate PM2_HOMEs) may each run an app so named.
+      const key = `${source}\0${source === 'dump' ? id : user}\0${name}\0${cwd ?? ''}`;
       const seen = apps.get(key);
       if (seen) {
         if (pid !== null && (seen.pid === null || pid < seen.pid)) seen.pid = pid;

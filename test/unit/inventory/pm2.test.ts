@@ -33,6 +33,12 @@ describe('pm2 section parser', () => {
     ]);
   });
 
+  it('keeps apart two daemons of one user that each run an app of the same name', () => {
+    const line = (pid: number, dir: string) => ['app', 'proc', pid, 'deploy', 'api', 'launching', dir, `${dir}/server.js`, 'fork_mode', '1', '', 'PORT'].join('\t');
+    const inv = parseSection(pm2Section, ['daemon\t100\tdeploy\t/srv/a/.pm2', 'daemon\t200\tdeploy\t/srv/b/.pm2', line(101, '/srv/a/api'), line(201, '/srv/b/api')].join('\n'));
+    expect(inv.runtimes.pm2.apps.map((a) => [a.cwd, a.pid])).toEqual([['/srv/a/api', 101], ['/srv/b/api', 201]]);
+  });
+
   it('folds cluster workers into one app, keeps the app’s own env names, and reports what it could not read', () => {
     const inv = parseSection(pm2Section, probeFixture('pm2', 'cluster-and-errors'));
     const [proc, dump, stopped] = inv.runtimes.pm2.apps;
