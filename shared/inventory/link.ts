@@ -54,7 +54,8 @@ function appPids(app: App, draft: Inventory): Set<number> {
   const roots = new Set<number>();
   for (const p of draft.processes) if (p.cwd === app.dir) roots.add(p.pid);
   for (const a of draft.runtimes.pm2.apps) {
-    if (a.pid !== null && (a.cwd === app.dir || within(app.dir, a.script) || a.name === app.name)) roots.add(a.pid);
+    // The name alone only when PM2 gave no directory: separate PM2 homes may reuse a name.
+    if (a.pid !== null && (a.cwd === app.dir || within(app.dir, a.script) || (a.cwd === null && a.name === app.name))) roots.add(a.pid);
   }
   return descendants(roots, draft.processes, app.dir);
 }

@@ -3,9 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { listQuestions, mapInventories } from '../../../shared/mapping/index.js';
 import { buildPlan, exportPlan } from '../../../shared/plan/index.js';
+import { DEFAULT_TABLES, type Tables } from '../../../shared/mapping/tables/index.js';
+import { refreshTables } from '../../../shared/mapping/tables/refresh.js';
 import { SAMPLES } from '../../../shared/samples/index.js';
 import { Answers, AnswersFile, type AnswerValue, type Question } from '../../../shared/schema/answers.js';
 import { Inventory } from '../../../shared/schema/inventory.js';
+import { createAwsClients } from '../../engine/aws/clients.js';
+import { fetchAwsOfferings } from '../../engine/aws/offerings.js';
 import { inventoryOverSsh } from '../../engine/inventory/run-probe.js';
 import { connect } from '../../engine/ssh/index.js';
 import { ask, interactive } from '../prompt.js';
@@ -19,6 +23,9 @@ interface PlanFlags extends SshFlags {
   hostedZone?: string;
   existingEnv?: string;
   answers?: string;
+  refresh?: boolean;
+  profile?: string;
+  endpointUrl?: string;
   output: string;
   sudo: boolean;
 }
@@ -92,6 +99,22 @@ function parseAnswer(q: Question, text: string): AnswerValue | undefined {
   return t;
 }
 
+/** The platform branches and engine versions AWS offers today, in place of the bundled snapshot. */
+async function liveTables(answers: Answers, flags: PlanFlags): Promise<Tables> {
+  const region = answers['aws.region'];
+  if (typeof region !== 'string' || !region) throw usageError('--refresh needs a region', 'add --region R (or aws.region in the answers file)');
+  const clients = createAwsClients({
+    region,
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+  });
+  try {
+    return refreshTables(DEFAULT_TABLES, await fetchAwsOfferings(clients));
+  } finally {
+    clients.destroy();
+  }
+}
+
 /** Asks every question not answered yet, in order; Enter takes the default. */
 async function askQuestions(inventories: Inventory[], answers: Answers): Promise<Answers> {
   const out = { ...answers };
@@ -128,6 +151,9 @@ export function registerPlan(program: Command): void {
       .option('--hosted-zone <id>', 'Route 53 hosted zone id')
       .option('--existing-env <name>', 'an existing Elastic Beanstalk environment to fix rather than create')
       .option('--answers <file>', 'answers.json: every question answered, fully non-interactive')
+      .option('--refresh', 'ask AWS for today\'s platform branches and engine versions instead of the bundled snapshot')
+      .option('--profile <name>', 'AWS profile for --refresh (default: the SDK chain)')
+      .option('--endpoint-url <url>', 'AWS endpoint for --refresh (https unless on this machine)')
       .option('-o, --output <dir>', 'where to write the plan', 'skylift-plan')
       .option('--no-sudo', 'never elevate with sudo -n on the boxes'),
   ).action(async (targets: string[], flags: PlanFlags) => {
@@ -136,7 +162,8 @@ export function registerPlan(program: Command): void {
     let answers = applyFlags(inventories, given.answers, flags);
     if (!flags.answers && interactive()) answers = await askQuestions(inventories, answers);
     const defaulted = given.defaulted.filter((k) => given.answers[k] === answers[k]);
-    const design = mapInventories(inventories, answers, { defaulted });
+    const tables = flags.refresh ? await liveTables(answers, flags) : DEFAULT_TABLES;
+    const design = mapInventories(inventories, answers, { defaulted, tables });
     const plan = buildPlan(design);
     const { files } = exportPlan(plan, design);
     const dir = resolve(flags.output);
