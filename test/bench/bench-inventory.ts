@@ -44,13 +44,24 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 
-async function series(name: string, cmdline: string, env?: NodeJS.ProcessEnv): Promise<Sample> {
-  await measure(cmdline, env); // warm-up: page cache, sshd's first fork
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(await measure(cmdline, env));
-  const result = { wallMs: median(samples.map((s) => s.wallMs)), cpuMs: median(samples.map((s) => s.cpuMs)) };
-  console.log(`${name.padEnd(44)} median ${result.wallMs.toFixed(0).padStart(6)} ms wall, ${result.cpuMs.toFixed(0).padStart(5)} ms client CPU`);
-  return result;
+interface Contender {
+  name: string;
+  cmdline: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs the contenders in rounds (A B C, A B C, …) so that load drifting over time hits each alike. */
+async function compare(contenders: Contender[]): Promise<Sample[]> {
+  for (const c of contenders) await measure(c.cmdline, c.env); // warm-up: page cache, sshd's first fork
+  const samples: Sample[][] = contenders.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, c] of contenders.entries()) samples[k]!.push(await measure(c.cmdline, c.env));
+  }
+  return contenders.map((c, k) => {
+    const result = { wallMs: median(samples[k]!.map((s) => s.wallMs)), cpuMs: median(samples[k]!.map((s) => s.cpuMs)) };
+    console.log(`${c.name.padEnd(44)} median ${result.wallMs.toFixed(0).padStart(6)} ms wall, ${result.cpuMs.toFixed(0).padStart(5)} ms client CPU`);
+    return result;
+  });
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -75,20 +86,24 @@ async function main(): Promise<void> {
       `ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_SSH_ARGS='-o UserKnownHostsFile=${knownHosts}' ` +
       `ansible all -i 127.0.0.1, -u root -e ansible_port=${sshd.port} --private-key ${q(key.path)} -m setup > /dev/null`;
 
-    console.log(`One box (${RUNS} runs each, medians):`);
-    const one = await series('skylift inventory', skylift(1), env);
-    const floor = await series('ssh box sh -s < probe.sh (same probe)', openssh);
     const hasAnsible = await measure('command -v ansible >/dev/null').then(() => true, () => false);
-    const setup = hasAnsible ? await series('ansible -m setup', ansible) : null;
-    console.log(`  ratio vs OpenSSH, same probe: ${(one.wallMs / floor.wallMs).toFixed(2)}x (goal <= 1.3)`);
-    if (setup) console.log(`  ratio vs Ansible setup: ${(one.wallMs / setup.wallMs).toFixed(2)}x (goal < 1)`);
+    console.log(`One box (${RUNS} rounds, medians):`);
+    const [one, floor, setup] = await compare([
+      { name: 'skylift inventory', cmdline: skylift(1), env },
+      { name: 'ssh box sh -s < probe.sh (same probe)', cmdline: openssh },
+      ...(hasAnsible ? [{ name: 'ansible -m setup', cmdline: ansible }] : []),
+    ]);
+    console.log(`  ratio vs OpenSSH, same probe: ${(one!.wallMs / floor!.wallMs).toFixed(2)}x (goal <= 1.3)`);
+    if (setup) console.log(`  ratio vs Ansible setup: ${(one!.wallMs / setup.wallMs).toFixed(2)}x (goal < 1)`);
     else console.log('  Ansible not installed (apt-get install ansible-core): its baseline was skipped');
 
     console.log(`\n${FLEET} boxes at once (one sshd, MaxStartups raised; client and box share the cores):`);
-    const fleet = await series(`skylift inventory x${FLEET}`, skylift(FLEET), env);
-    const fleetFloor = await series(`${FLEET} concurrent OpenSSH runs`, `for i in $(seq ${FLEET}); do ${openssh} & done; wait`);
-    console.log(`  ratio: ${(fleet.wallMs / fleetFloor.wallMs).toFixed(2)}x (goal <= 1.3)`);
-    console.log(`  client CPU per box: skylift ${(fleet.cpuMs / FLEET).toFixed(1)} ms, OpenSSH ${(fleetFloor.cpuMs / FLEET).toFixed(1)} ms`);
+    const [fleet, fleetFloor] = await compare([
+      { name: `skylift inventory x${FLEET}`, cmdline: skylift(FLEET), env },
+      { name: `${FLEET} concurrent OpenSSH runs`, cmdline: `for i in $(seq ${FLEET}); do ${openssh} & done; wait` },
+    ]);
+    console.log(`  ratio: ${(fleet!.wallMs / fleetFloor!.wallMs).toFixed(2)}x (goal <= 1.3)`);
+    console.log(`  client CPU per box: skylift ${(fleet!.cpuMs / FLEET).toFixed(1)} ms, OpenSSH ${(fleetFloor!.cpuMs / FLEET).toFixed(1)} ms`);
   } finally {
     await sshd.stop();
   }

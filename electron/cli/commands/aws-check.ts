@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { AwsCheckReport } from '../../../shared/schema/aws.js';
-import { awsCheck, checkBlocks } from '../../engine/aws/aws-check.js';
-import { createAwsClients, DEFAULT_MAX_ATTEMPTS } from '../../engine/aws/clients.js';
 
 export interface AwsCheckFlags {
   region: string;
@@ -31,6 +29,11 @@ function render(report: AwsCheckReport): string {
 
 /** `skylift aws check`; returns the exit code (1 when something would stop a plan). */
 export async function runAwsCheck(flags: AwsCheckFlags, out: { write(text: string): unknown }): Promise<number> {
+  // Loaded on use: the SDK clients cost a second of start-up that other commands must not pay.
+  const [{ awsCheck, checkBlocks }, { createAwsClients, DEFAULT_MAX_ATTEMPTS }] = await Promise.all([
+    import('../../engine/aws/aws-check.js'),
+    import('../../engine/aws/clients.js'),
+  ]);
   const clients = createAwsClients({
     region: flags.region,
     ...(flags.profile ? { profile: flags.profile } : {}),

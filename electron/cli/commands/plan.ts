@@ -8,8 +8,6 @@ import { refreshTables } from '../../../shared/mapping/tables/refresh.js';
 import { SAMPLES } from '../../../shared/samples/index.js';
 import { Answers, AnswersFile, type AnswerValue, type Question } from '../../../shared/schema/answers.js';
 import { Inventory } from '../../../shared/schema/inventory.js';
-import { createAwsClients } from '../../engine/aws/clients.js';
-import { fetchAwsOfferings } from '../../engine/aws/offerings.js';
 import { inventoryOverSsh } from '../../engine/inventory/run-probe.js';
 import { connect } from '../../engine/ssh/index.js';
 import { ask, interactive } from '../prompt.js';
@@ -103,6 +101,8 @@ function parseAnswer(q: Question, text: string): AnswerValue | undefined {
 async function liveTables(answers: Answers, flags: PlanFlags): Promise<Tables> {
   const region = answers['aws.region'];
   if (typeof region !== 'string' || !region) throw usageError('--refresh needs a region', 'add --region R (or aws.region in the answers file)');
+  // Loaded on use: the SDK clients cost a second of start-up that a plan without --refresh must not pay.
+  const [{ createAwsClients }, { fetchAwsOfferings }] = await Promise.all([import('../../engine/aws/clients.js'), import('../../engine/aws/offerings.js')]);
   const clients = createAwsClients({
     region,
     ...(flags.profile ? { profile: flags.profile } : {}),
