@@ -1,8 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { registerAws } from './commands/aws-check.js';
-import { registerInventory } from './commands/inventory.js';
-import { registerPlan } from './commands/plan.js';
-import { registerSchema } from './commands/schema.js';
 import { reportError } from './report-error.js';
 
 // `skylift … | head` closes the pipe early: that is the reader's choice, not an error.
@@ -17,10 +13,26 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-registerInventory(program);
-registerPlan(program);
-registerAws(program);
-registerSchema(program);
+type Register = (program: Command) => void;
+
+/**
+ * Each command loads only what it uses: the AWS SDK and the runner cost a second of start-up
+ * that `skylift inventory` must not pay. `--help` and unknown words load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  inventory: async () => (await import('./commands/inventory.js')).registerInventory,
+  data: async () => (await import('./commands/data.js')).registerData,
+  plan: async () => (await import('./commands/plan.js')).registerPlan,
+  aws: async () => (await import('./commands/aws-check.js')).registerAws,
+  schema: async () => (await import('./commands/schema.js')).registerSchema,
+  apply: async () => (await import('./commands/apply.js')).registerApply,
+  rollback: async () => (await import('./commands/rollback.js')).registerRollback,
+  status: async () => (await import('./commands/status.js')).registerStatus,
+  log: async () => (await import('./commands/log.js')).registerLog,
+  cleanup: async () => (await import('./commands/cleanup.js')).registerCleanup,
+};
+const word = process.argv[2];
+for (const name of word && word in COMMANDS ? [word] : Object.keys(COMMANDS)) (await COMMANDS[name]!())(program);
 
 try {
   await program.parseAsync(process.argv);

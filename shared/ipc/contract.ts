@@ -1,22 +1,50 @@
 import { z } from 'zod';
-import { Inventory } from '../schema/inventory.js';
+import { Answers } from '../schema/answers.js';
+import { JobEvent, UiError } from './events.js';
+import { CredentialChoice, ExportKind, ProjectId, ProjectState, ProjectSummary, SourceSecrets, SourceSettings, WizardStep } from './project.js';
+
+const none = z.object({}).strict();
+const project = z.object({ projectId: ProjectId }).strict();
 
 /**
- * The one IPC contract: each channel's request and reply schema. Main validates every payload
- * against it; the preload exposes one named function per channel and nothing else.
+ * The one IPC contract: each channel's request and reply schema. Main validates every request
+ * and reply against it; the preload exposes one named function per channel and nothing else.
+ * Long jobs reply with a job id at once and stream `JobEvent`s; `job:cancel` stops them.
  */
 export const IPC = {
-  'app:info': {
-    request: z.object({}).strict(),
-    reply: z.object({ version: z.string(), platform: z.string() }),
+  'app:info': { request: none, reply: z.object({ version: z.string(), platform: z.string() }) },
+  'projects:list': { request: none, reply: z.array(ProjectSummary) },
+  'projects:create': {
+    request: z.object({ name: z.string().trim().min(1, 'give the project a name').max(80), sample: z.string().max(64).optional() }).strict(),
+    reply: ProjectState,
   },
-  'inventory:probe-script': {
-    request: z.object({}).strict(),
-    reply: z.string(),
+  'projects:open': { request: project, reply: ProjectState },
+  'projects:set-step': { request: project.extend({ step: WizardStep }), reply: ProjectState },
+  'ssh:hosts': {
+    request: none,
+    reply: z.array(z.object({ alias: z.string(), hostName: z.string().nullable(), user: z.string().nullable(), port: z.number().nullable() })),
   },
-  'inventory:local': {
-    request: z.object({ sudo: z.boolean() }).strict(),
-    reply: Inventory,
+  'inventory:probe-script': { request: none, reply: z.string() },
+  'inventory:start': {
+    request: project.extend({ source: SourceSettings, secrets: SourceSecrets, remember: z.boolean() }),
+    reply: z.object({ jobId: z.string() }),
+  },
+  'job:cancel': { request: z.object({ jobId: z.string() }).strict(), reply: z.object({ cancelled: z.boolean() }) },
+  /** Answers a job's question: trust a host key, pass a cutover gate. */
+  'job:answer': { request: z.object({ promptId: z.string(), yes: z.boolean() }).strict(), reply: z.object({ known: z.boolean() }) },
+  'target:check': {
+    request: project.extend({ region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region, e.g. us-east-1'), credentials: CredentialChoice, remember: z.boolean() }),
+    reply: ProjectState,
+  },
+  'design:answer': {
+    request: project.extend({ answers: Answers, clear: z.array(z.string()).default([]) }),
+    reply: ProjectState,
+  },
+  /** Starts the cutover, or resumes it from its journal; a cancelled job is a pause. */
+  'cutover:start': { request: project, reply: z.object({ jobId: z.string() }) },
+  'plan:export': {
+    request: project.extend({ what: ExportKind }),
+    reply: z.object({ saved: z.object({ dir: z.string(), files: z.array(z.string()) }).nullable() }),
   },
 } as const;
 
@@ -24,14 +52,32 @@ export type Channel = keyof typeof IPC;
 export type IpcRequest<C extends Channel> = z.input<(typeof IPC)[C]['request']>;
 export type IpcReply<C extends Channel> = z.output<(typeof IPC)[C]['reply']>;
 
-/** Channel names as the preload's function names: 'inventory:local' → inventoryLocal. */
+/** Every reply crosses the bridge as a result, so the renderer gets the error's hint, not a stack. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: UiError };
+
+/** Events main pushes to the window, each with its schema. */
+export const EVENTS = { 'job:event': JobEvent } as const;
+export type EventChannel = keyof typeof EVENTS;
+export type IpcEvent<E extends EventChannel> = z.output<(typeof EVENTS)[E]>;
+
+/** Channel names as the preload's function names: 'projects:set-step' → projectsSetStep. */
 export function apiName(channel: string): string {
   return channel.replace(/[:-](\w)/g, (_, c: string) => c.toUpperCase());
 }
 
+/** Event names as subscription functions: 'job:event' → onJobEvent. */
+export const subscribeName = (event: string): string => `on${apiName(event).replace(/^\w/, (c) => c.toUpperCase())}`;
+
 export const CHANNELS = Object.keys(IPC) as Channel[];
+export const EVENT_CHANNELS = Object.keys(EVENTS) as EventChannel[];
+
+/** The one channel every event travels on, tagged with its event name. */
+export const EVENT_WIRE = 'skylift:event';
+export interface EventEnvelope { event: EventChannel; payload: unknown }
 
 type CamelName<S extends string> = S extends `${infer A}${':' | '-'}${infer B}` ? `${A}${Capitalize<CamelName<B>>}` : S;
 
 /** What the renderer sees as `window.skylift`. */
-export type SkyliftApi = { [C in Channel as CamelName<C>]: (req: IpcRequest<C>) => Promise<IpcReply<C>> };
+export type SkyliftApi = { [C in Channel as CamelName<C>]: (req: IpcRequest<C>) => Promise<IpcResult<IpcReply<C>>> } & {
+  [E in EventChannel as `on${Capitalize<CamelName<E>>}`]: (listener: (event: IpcEvent<E>) => void) => () => void;
+};

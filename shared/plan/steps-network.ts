@@ -25,7 +25,7 @@ function existingVpc(b: PlanBuilder, vpcId: string | null): void {
     why: vpcId ? 'The load balancer, instances and RDS go in the VPC\'s public subnets; ElastiCache may use any of its subnets.' : 'The default VPC has a public subnet in every zone: the load balancer and instances use them, no NAT gateway needed.',
     dependsOn: ['prepare-preflight'],
     actions: [
-      ...(vpcId ? [] : [aws('ec2', 'DescribeVpcs', { Filters: [{ Name: 'isDefault', Values: ['true'] }] }, { VpcId: 'Vpcs[0].VpcId' })]),
+      ...(vpcId ? [] : [aws('ec2', 'DescribeVpcs', { Filters: [{ Name: 'is-default', Values: ['true'] }] }, { VpcId: 'Vpcs[0].VpcId' })]),
       aws('ec2', 'DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [vpc] }, publicFilter] }, { SubnetIds: 'Subnets[].SubnetId', SubnetCsv: "join(',', Subnets[].SubnetId)" }),
       ...(vpcId ? [aws('ec2', 'DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [vpc] }] }, { AllSubnetIds: 'Subnets[].SubnetId' })] : []),
     ],

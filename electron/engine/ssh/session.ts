@@ -110,6 +110,21 @@ export class SshSession implements ChannelSource {
     return startExec(this, command, opts);
   }
 
+  /**
+   * A TCP connection opened by the box to `host:port` (as `ssh -L` does), e.g. to a cache that
+   * listens on the box's loopback. Forwarded channels do not count against MaxSessions.
+   */
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    if (this.lost) return Promise.reject(this.lost);
+    return new Promise((resolve, reject) =>
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, channel) =>
+        err
+          ? reject(new SshError('CHANNEL', `${this.label} could not connect to ${host}:${port}: ${err.message}`, 'check that the service listens there on the box, and that sshd allows TCP forwarding (AllowTcpForwarding)', { cause: err }))
+          : resolve(channel),
+      ),
+    );
+  }
+
   /** Ends the connection and its jump hosts; commands still running fail with DISCONNECTED. */
   async close(): Promise<void> {
     this.markLost(new SshError('DISCONNECTED', `the session to ${this.label} was closed`, 'connect again'));

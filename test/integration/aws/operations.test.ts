@@ -10,6 +10,7 @@ import { ebCases, ebTeardown } from './operations/eb-cases.js';
 import { identityCases, identityTeardown } from './operations/identity-cases.js';
 import { certificateTeardown, lbDnsCases } from './operations/lb-dns-cases.js';
 import { networkCases, networkTeardown } from './operations/network-cases.js';
+import { runnerCases } from './operations/runner-cases.js';
 
 /** Every AWS call the product makes, made by the real SDK client against the double, in the
  * order a migration would make them (setup, then teardown). */
@@ -19,6 +20,7 @@ const CASES: OperationCase[] = [
   ...ebCases,
   ...lbDnsCases,
   ...dataCases,
+  ...runnerCases,
   ...dataTeardown,
   ...certificateTeardown,
   ...ebTeardown,

@@ -42,7 +42,10 @@ describe('the AWS operations registry', () => {
     });
     expect(place('ssm', 'PutParameter', { Name: 'x', Overwrite: true })).toEqual({ Name: 'x', Overwrite: true });
     expect(place('s3', 'PutBucketTagging', { Bucket: 'b', Tagging: { TagSet: [] } })).toEqual({ Bucket: 'b', Tagging: { TagSet: [tag] } });
-    const creators = AWS_OPERATIONS.filter((o) => /^(Create|Request|PutParameter|PutMetricAlarm)/.test(o.operation) && !['CreateBucket', 'CreateTags', 'CreateLoadBalancerListeners', 'CreateLoadBalancerPolicy', 'CreateMultipartUpload'].includes(o.operation));
+    // CreateStorageLocation returns the account's one Elastic Beanstalk bucket, shared by every
+    // environment: never Skylift's to tag (or to clean up).
+    const untaggable = ['CreateBucket', 'CreateTags', 'CreateLoadBalancerListeners', 'CreateLoadBalancerPolicy', 'CreateMultipartUpload', 'CreateStorageLocation'];
+    const creators = AWS_OPERATIONS.filter((o) => /^(Create|Request|PutParameter|PutMetricAlarm)/.test(o.operation) && !untaggable.includes(o.operation));
     for (const o of creators) expect(o.tag, `${operationKey(o)} creates a resource but places no tag`).toBeTypeOf('function');
   });
 });

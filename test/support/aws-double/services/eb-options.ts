@@ -9,6 +9,7 @@ const KNOWN = new Set([
   ENV,
   'aws:elasticbeanstalk:environment:proxy',
   'aws:elasticbeanstalk:application:environment',
+  'aws:elasticbeanstalk:application:environmentsecrets',
   'aws:elasticbeanstalk:healthreporting:system',
   'aws:elasticbeanstalk:command',
   'aws:elasticbeanstalk:managedactions',

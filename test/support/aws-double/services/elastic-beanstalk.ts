@@ -9,7 +9,7 @@ import { event, launch, scheduleTermination, scheduleUpdate } from './eb-lifecyc
 import { defaultOptions, mergeOptions, option, rejectInvalid, validateOptions, type OptionSetting } from './eb-options.js';
 import { cnameTaken, ebState, view, type EnvRecord } from './eb-state.js';
 import { iamState } from './iam.js';
-import { findObject } from './s3.js';
+import { findObject, s3State } from './s3.js';
 import { quotaValue } from './service-quotas.js';
 
 const SEVERITIES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
@@ -136,6 +136,21 @@ export const elasticBeanstalk: ServiceDef = {
       );
       if (inUse) throw invalidParameter(`Unable to delete application version ${input.VersionLabel} because it is being used by an environment.`);
       state.versions.delete(key);
+    },
+
+    CreateStorageLocation: (ctx: CallContext): Out<sdk.CreateStorageLocationResultMessage> => {
+      // EB's regional bucket for the account: created on first use, the same bucket afterwards.
+      const name = `elasticbeanstalk-${ctx.region}-${ctx.account}`;
+      const buckets = s3State(ctx.world).buckets;
+      if (!buckets.has(name)) buckets.set(name, { name, account: ctx.account, region: ctx.region, created: new Date(ctx.now), tags: [], objects: new Map(), uploads: new Map() });
+      return { S3Bucket: name };
+    },
+
+    RestartAppServer: (ctx: CallContext, input: sdk.RestartAppServerMessage) => {
+      const rec = environment(ctx, input.EnvironmentName, input.EnvironmentId);
+      needReady(rec);
+      event(ctx.world, rec, ctx.now, 'restartAppServer is starting.', 'INFO', ctx.requestId);
+      event(ctx.world, rec, ctx.now, 'restartAppServer completed successfully.');
     },
 
     CheckDNSAvailability: (ctx: CallContext, input: sdk.CheckDNSAvailabilityMessage): Out<sdk.CheckDNSAvailabilityResultMessage> => {

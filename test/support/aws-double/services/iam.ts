@@ -7,6 +7,8 @@ import type { CallContext, World } from '../world.js';
 
 interface RoleRecord extends sdk.Role {
   attached: Set<string>;
+  /** Inline policies by name. */
+  inline: Map<string, string>;
 }
 
 export class IamState {
@@ -43,7 +45,7 @@ function profile(ctx: CallContext, name: string | undefined): sdk.InstanceProfil
   return found;
 }
 
-const publicRole = ({ attached: _attached, ...r }: RoleRecord): sdk.Role => r;
+const publicRole = ({ attached: _attached, inline: _inline, ...r }: RoleRecord): sdk.Role => r;
 
 /** Registers a user the way `double.createUser` needs it for policy simulation. */
 export function addUser(world: World, account: string, userName: string, arn: string, userId: string): void {
@@ -82,6 +84,7 @@ export const iam: ServiceDef = {
         MaxSessionDuration: input.MaxSessionDuration ?? 3600,
         Tags: input.Tags ?? [],
         attached: new Set(),
+        inline: new Map(),
       };
       state.roles.set(name, record);
       return { Role: publicRole(record) };
@@ -91,7 +94,7 @@ export const iam: ServiceDef = {
       const r = role(ctx, input.RoleName);
       const state = iamState(ctx.world, ctx.account);
       const inProfile = [...state.profiles.values()].some((p) => p.Roles?.some((x) => x.RoleName === r.RoleName));
-      if (r.attached.size > 0 || inProfile) {
+      if (r.attached.size > 0 || r.inline.size > 0 || inProfile) {
         throw new AwsFault('DeleteConflict', 'Cannot delete entity, must detach all policies and remove it from all instance profiles first.', 409);
       }
       state.roles.delete(r.RoleName!);
@@ -107,6 +110,22 @@ export const iam: ServiceDef = {
     DetachRolePolicy: (ctx: CallContext, input: sdk.DetachRolePolicyRequest) => {
       const r = role(ctx, input.RoleName);
       if (!r.attached.delete(required(input.PolicyArn, 'PolicyArn'))) throw new AwsFault('NoSuchEntity', `Policy ${input.PolicyArn} was not found.`, 404);
+    },
+
+    PutRolePolicy: (ctx: CallContext, input: sdk.PutRolePolicyRequest) => {
+      const r = role(ctx, input.RoleName);
+      const document = required(input.PolicyDocument, 'PolicyDocument');
+      try {
+        JSON.parse(document);
+      } catch {
+        throw new AwsFault('MalformedPolicyDocument', 'This policy contains invalid Json', 400);
+      }
+      r.inline.set(required(input.PolicyName, 'PolicyName'), document);
+    },
+
+    DeleteRolePolicy: (ctx: CallContext, input: sdk.DeleteRolePolicyRequest) => {
+      const r = role(ctx, input.RoleName);
+      if (!r.inline.delete(required(input.PolicyName, 'PolicyName'))) throw new AwsFault('NoSuchEntity', `The role policy with name ${input.PolicyName} cannot be found.`, 404);
     },
 
     ListAttachedRolePolicies: (ctx: CallContext, input: sdk.ListAttachedRolePoliciesRequest): Out<sdk.ListAttachedRolePoliciesResponse> => {

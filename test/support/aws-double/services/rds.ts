@@ -200,6 +200,17 @@ export const rds: ServiceDef = {
       return { DBInstance: db };
     },
 
+    ModifyDBInstance: (ctx: CallContext, input: sdk.ModifyDBInstanceMessage): Out<sdk.ModifyDBInstanceResult> => {
+      const { db } = instance(ctx, input.DBInstanceIdentifier);
+      if (db.DBInstanceStatus === 'deleting') throw new AwsFault('InvalidDBInstanceState', `Instance ${db.DBInstanceIdentifier} is not available for modification.`, 400);
+      // The double applies every change at once, as ApplyImmediately does.
+      if (input.DeletionProtection !== undefined) db.DeletionProtection = input.DeletionProtection;
+      if (input.PubliclyAccessible !== undefined) db.PubliclyAccessible = input.PubliclyAccessible;
+      if (input.BackupRetentionPeriod !== undefined) db.BackupRetentionPeriod = input.BackupRetentionPeriod;
+      if (input.DBInstanceClass !== undefined) db.DBInstanceClass = input.DBInstanceClass;
+      return { DBInstance: db };
+    },
+
     DescribeDBEngineVersions: (_ctx: CallContext, input: sdk.DescribeDBEngineVersionsMessage): Out<sdk.DBEngineVersionMessage> => {
       const all = Object.entries(ENGINES)
         .filter(([engine]) => !input.Engine || input.Engine === engine)

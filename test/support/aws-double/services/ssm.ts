@@ -84,6 +84,21 @@ export const ssm: ServiceDef = {
       return { Parameters: page, ...(next ? { NextToken: next } : {}) };
     },
 
+    GetParameters: (ctx: CallContext, input: sdk.GetParametersRequest): Out<sdk.GetParametersResult> => {
+      const names = required(input.Names, 'Names');
+      if (names.length > 10) throw invalid("1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length less than or equal to 10");
+      const state = ssmState(ctx.world, ctx.account, ctx.region);
+      const found = names.filter((n) => state.parameters.has(n));
+      return { Parameters: found.map((n) => shown(state.parameters.get(n)!.parameter, input.WithDecryption)), InvalidParameters: names.filter((n) => !state.parameters.has(n)) };
+    },
+
+    DeleteParameters: (ctx: CallContext, input: sdk.DeleteParametersRequest): Out<sdk.DeleteParametersResult> => {
+      const state = ssmState(ctx.world, ctx.account, ctx.region);
+      const names = required(input.Names, 'Names');
+      const deleted = names.filter((n) => state.parameters.delete(n));
+      return { DeletedParameters: deleted, InvalidParameters: names.filter((n) => !deleted.includes(n)) };
+    },
+
     DeleteParameter: (ctx: CallContext, input: sdk.DeleteParameterRequest) => {
       if (!ssmState(ctx.world, ctx.account, ctx.region).parameters.delete(required(input.Name, 'Name'))) {
         throw new AwsFault('ParameterNotFound', `Parameter ${input.Name} not found.`, 400);

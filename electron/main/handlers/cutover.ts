@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { TargetState } from '../../../shared/ipc/project.js';
+import { loadAccessKeys } from '../../engine/aws/credential-store.js';
+import type { CredentialSource } from '../../engine/aws/credentials.js';
+import { readCutoverState, runnerHome } from '../../engine/projects/cutover-state.js';
+import { AWS_KEYS_FILE, loadSourceSecrets } from '../../engine/projects/project-secrets.js';
+import { apply } from '../../engine/runner/apply.js';
+import type { AwsAccess } from '../../engine/runner/run.js';
+import type { HandlerDeps } from './deps.js';
+import type { Handlers } from './dispatch.js';
+import { sshOptions } from './inventory.js';
+import type { Jobs } from './jobs.js';
+import { UiFailure } from './ui-error.js';
+
+async function credentials(deps: HandlerDeps, projectDir: string, source: TargetState['source']): Promise<CredentialSource> {
+  switch (source.kind) {
+    case 'default':
+      return { kind: 'default' };
+    case 'profile':
+      return { kind: 'profile', profile: source.profile };
+    case 'typed-keys':
+      throw new UiFailure('KEYS_NOT_KEPT', 'the AWS keys were checked but not kept, and the cutover needs them for its whole run', 'in the Target step, enter the keys again with "Keep them" ticked');
+    case 'saved-keys': {
+      const keys = await loadAccessKeys(join(projectDir, AWS_KEYS_FILE), deps.encryptor);
+      if (!keys) throw new UiFailure('NO_SAVED_KEYS', 'no AWS keys are saved for this project', 'enter them again in the Target step');
+      return keys;
+    }
+  }
+}
+
+/** Refuses a change to a plan whose cutover has started: the journal belongs to that plan. */
+export async function assertPlanOpen(deps: HandlerDeps, projectId: string): Promise<void> {
+  const saved = await deps.store.plan(projectId);
+  if (saved && readCutoverState(deps.store.dir(projectId), saved.migration.name)) {
+    throw new UiFailure('CUTOVER_STARTED', 'the cutover has started: its plan can no longer change', 'finish the cutover (or go back with the rollback checklist) before changing the design or the target');
+  }
+}
+
+export function cutoverHandlers(deps: HandlerDeps, jobs: Jobs): Pick<Handlers, 'cutover:start'> {
+  return {
+    'cutover:start': async ({ projectId }) => {
+      const meta = await deps.store.meta(projectId);
+      const plan = await deps.store.plan(projectId);
+      if (!plan) throw new UiFailure('NO_PLAN', 'there is no plan to run yet', 'read the box and review the design first');
+      if (!meta.target) throw new UiFailure('NO_TARGET', 'the cutover needs an AWS account', 'check the account in the Target step first');
+      const dir = deps.store.dir(projectId);
+      const aws: AwsAccess = { region: meta.target.region, credentials: await credentials(deps, dir, meta.target.source), ...(deps.awsEndpointUrl ? { endpointUrl: deps.awsEndpointUrl } : {}) };
+      const source = meta.source.kind === 'box' ? meta.source.settings : null;
+      const secrets = (await loadSourceSecrets(dir, deps.encryptor)) ?? {};
+      const jobId = jobs.start(async (job) => {
+        const result = await apply(plan, {
+          home: runnerHome(dir),
+          aws,
+          // The box's key was trusted when it was read: from here on a changed key stops the run.
+          ssh: async () => {
+            if (!source) throw new UiFailure('NO_BOX', 'a sample project has no box to move', 'create a project for your own box');
+            return sshOptions(deps, source, secrets, { mode: 'strict' });
+          },
+          confirm: (question) => job.confirm(question),
+          onEvent: (event) => job.runner(event),
+          signal: job.signal,
+          ...deps.runner,
+        });
+        if (result.result === 'failed') throw result.error ?? new UiFailure('CUTOVER_FAILED', result.reason ?? 'the cutover stopped on a failure', 'read the failed step, fix the cause and resume: what is done is not repeated');
+      });
+      return { jobId };
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { ProjectState } from '../../../shared/ipc/project.js';
+import type { PlanStep } from '../../../shared/schema/plan.js';
+import { ErrorNotice } from '../components/error-notice.js';
+import { StepHeading } from '../components/step-heading.js';
+import { call } from '../skylift-api.js';
+import type { StepLive } from '../state/cutover-view.js';
+import { useJob } from '../state/job-store.js';
+import { useRequest } from '../state/use-request.js';
+
+type Status = StepLive['status'] | 'pending' | 'interrupted';
+
+const LABEL: Record<Status, string> = { pending: 'waiting', running: 'running', done: 'done', failed: 'failed', skipped: 'skipped', undoing: 'undoing', undone: 'undone', interrupted: 'interrupted: runs again on resume' };
+
+function StepRow({ step, status, live }: { step: PlanStep; status: Status; live: StepLive | undefined }) {
+  return (
+    <li className={`cutover-step ${status}`}>
+      <div className="row">
+        <strong>{step.title}</strong>
+        <span className="muted">{LABEL[status]}</span>
+        {step.pointOfNoReturn && <span className="badge">point of no return</span>}
+      </div>
+      {status === 'running' && <progress aria-label={`${step.title} progress`} max={100} {...(typeof live?.percent === 'number' ? { value: live.percent } : {})} />}
+      {live?.detail && status === 'running' && <p className="muted">{live.detail}</p>}
+      {live?.error && (
+        <p className="warning">
+          {live.error}
+          {live.hint && <> — what to do: {live.hint}</>}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** The cutover, step by step: gates ask first, each step shows its progress, AWS's own events scroll by, and it can pause and resume. */
+export function CutoverStep({ project, jobId, onStarted, onNext }: { project: ProjectState; jobId: string | null; onStarted: (jobId: string) => void; onNext: () => void }) {
+  const job = useJob(jobId);
+  const start = useRequest();
+  const pause = useRequest();
+  const { plan, cutover } = project;
+  if (!plan) return <p>There is no plan yet.</p>;
+  const running = job?.outcome === 'running';
+  const live = job?.cutover;
+  const statusOf = (id: string): Status => {
+    const l = live?.steps[id]?.status;
+    if (l) return l;
+    if (cutover?.done.includes(id)) return 'done';
+    if (cutover?.failed.some((f) => f.step === id)) return 'failed';
+    if (cutover?.interrupted.includes(id)) return 'interrupted';
+    return 'pending';
+  };
+  const done = plan.steps.filter((s) => statusOf(s.id) === 'done').length;
+  const completed = live?.end?.result === 'completed' || (cutover?.lastRun?.result === 'completed' && !running);
+  return (
+    <section aria-labelledby="cutover-title">
+      <StepHeading id="cutover-title">Cutover</StepHeading>
+      <p className="lead">
+        {done} of {plan.steps.length} steps done. Every step is journaled: pausing, closing the app or losing the connection never loses track, and resuming does not repeat what is done.
+      </p>
+      {!plan.applicable && (
+        <div className="notice notice-warning" role="status">
+          The plan has open blockers; resolve them in the Design step first: {plan.openBlockers.map((b) => b.title).join('; ')}.
+        </div>
+      )}
+      {!project.meta.target && <p className="notice notice-warning">Check the AWS account in the Target step first.</p>}
+      <label className="progress-label">
+        Overall: {done} of {plan.steps.length}
+        <progress max={plan.steps.length} value={done} />
+      </label>
+      <div className="actions">
+        {!running && !completed && (
+          <button type="button" className="primary" disabled={start.busy || !plan.applicable || !project.meta.target} onClick={() => void start.run(async () => onStarted((await call('cutover:start', { projectId: project.meta.id })).jobId))}>
+            {cutover ? 'Resume the cutover' : 'Start the cutover'}
+          </button>
+        )}
+        {running && jobId && (
+          <button type="button" disabled={pause.busy} onClick={() => void pause.run(() => call('job:cancel', { jobId }))}>
+            Pause
+          </button>
+        )}
+        {completed && (
+          <button type="button" className="primary" onClick={onNext}>
+            Continue to the checks after the move
+          </button>
+        )}
+      </div>
+      <ErrorNotice error={start.error ?? pause.error ?? job?.error ?? null} />
+      {live?.end && live.end.result !== 'completed' && live.end.reason && <p role="status">Stopped: {live.end.reason}</p>}
+      {!live?.end && cutover?.lastRun && cutover.lastRun.result !== 'completed' && !running && (
+        <p role="status">{cutover.lastRun.result === null ? 'The last run ended without finishing (the app was closed or lost its connection): resume to go on.' : `Last run: ${cutover.lastRun.result}${cutover.lastRun.reason ? ` — ${cutover.lastRun.reason}` : ''}.`}</p>
+      )}
+      {live?.manual && (
+        <div className="notice notice-warning" role="status">
+          <p className="notice-title">Your part ({live.manual.step})</p>
+          <p>{live.manual.instructions}</p>
+        </div>
+      )}
+      <ol className="phases">
+        {plan.phases.map((phase) => (
+          <li key={phase}>
+            <h2>{phase}</h2>
+            <ol className="cutover-steps">
+              {plan.steps
+                .filter((s) => s.phase === phase)
+                .map((s) => (
+                  <StepRow key={s.id} step={s} status={statusOf(s.id)} live={live?.steps[s.id]} />
+                ))}
+            </ol>
+          </li>
+        ))}
+      </ol>
+      <section aria-labelledby="aws-log-title">
+        <h2 id="aws-log-title">Live events</h2>
+        <ol className="event-log" role="log" aria-label="Live events">
+          {(live?.log ?? []).map((l, i) => (
+            <li key={`${l.at}-${i}`} className={l.level}>
+              <time dateTime={l.at}>{l.at.slice(11, 19)}</time> {l.text}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <p className="muted">To go back at any point, follow the rollback checklist (export it from the Plan step): each step lists its undo.</p>
+    </section>
+  );
+}
