@@ -3,7 +3,7 @@
  * every service running — findings, secrets, host keys, privileges, jump hosts, fleets.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,27 @@ describe.skipIf(!isRoot)('skylift inventory over SSH against the test box', () =
     expect(mine.databases.postgres.find((p) => p.port === box.pg.port)?.unreadable).toMatch(/needs root, sudo to postgres/);
     expect(mine.notRead.length).toBeGreaterThan(0);
     expect(mine.notRead.every((n) => n.reason.length > 0)).toBe(true);
+  });
+
+  it('as a passwordless sudoer: elevates with sudo -n and reads what root reads', async () => {
+    const user = 'skylift-sudoer';
+    const rule = `/etc/sudoers.d/${user}`;
+    await ensureTestUser(user, 'not-used-here');
+    await writeFile(rule, `${user} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+    try {
+      await authorizeKey(sshd, user, key.publicKey);
+      const out = join(home, 'sudoer.json');
+      const r = await skylift(['inventory', `${user}@127.0.0.1:${sshd.port}`, '-i', key.path, '--json', '-o', out], env);
+      expect(r.code, r.stderr).toBe(0);
+      const mine = Inventory.parse(JSON.parse(await readFile(out, 'utf8')));
+      expect(mine.probe).toMatchObject({ user: 'root', privilege: 'sudo' });
+      expect(mine.databases.mysql.find((m) => m.port === box.maria.port)?.unreadable).toBeNull();
+      // --no-sudo keeps it unprivileged.
+      const plain = await skylift(['inventory', `${user}@127.0.0.1:${sshd.port}`, '-i', key.path, '--no-sudo', '--json'], env);
+      expect(Inventory.parse(JSON.parse(plain.stdout)).probe).toMatchObject({ user, privilege: 'user' });
+    } finally {
+      await rm(rule, { force: true });
+    }
   });
 
   it('goes through a jump host (a second sshd) with -J', async () => {
