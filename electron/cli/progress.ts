@@ -13,6 +13,8 @@ export interface BarView {
   value: number;
   /** Null when the end is unknown: the bar then shows the counts only. */
   total: number | null;
+  /** What the counter column says; default `value/total`. */
+  count?: string;
   /** After the bar: sizes, rate, ETA, the current item. */
   detail: string;
 }
@@ -91,7 +93,7 @@ export function createProgress<E>(opts: {
       const v = opts.view(e);
       if (!v) return;
       const total = v.total ?? Math.max(v.value, 1);
-      const payload = { label: v.label.padEnd(8), count: v.total === null ? String(v.value) : `${v.value}/${v.total}`, detail: v.detail };
+      const payload = { label: v.label.padEnd(8), count: v.count ?? (v.total === null ? String(v.value) : `${v.value}/${v.total}`), detail: v.detail };
       if (!bar) bar = multi.create(total, v.value, payload);
       else {
         bar.setTotal(total);

@@ -73,7 +73,10 @@ function view(e: DataEvent): BarView | null {
   if (e.rateBytesPerSec > 0 && e.phase === 'copy') parts.push(`${formatBytes(e.rateBytesPerSec)}/s`);
   if (e.etaSeconds !== null) parts.push(`ETA ${formatDuration(e.etaSeconds)}`);
   if (e.current) parts.push(e.current);
-  return { label: e.phase, value: e.done, total: e.total, detail: `${e.unit} | ${parts.join(' | ')}` };
+  const count = `${e.done}${e.total === null ? '' : `/${e.total}`} ${e.unit}`;
+  // While copying, the bar follows the bytes (one big table would hold a table count still).
+  const byBytes = e.phase === 'copy' && e.bytesTotal !== null;
+  return { label: e.phase, value: byBytes ? e.bytes : e.done, total: byBytes ? e.bytesTotal : e.total, count, detail: parts.join(' | ') };
 }
 
 const notice = (e: DataEvent): string | null => (e.type === 'notice' ? `${e.level === 'warn' ? 'warning' : 'note'}: ${e.message}` : null);
