@@ -183,7 +183,11 @@ export async function startMariadb(opts: { args?: string[] } = {}): Promise<Mari
   const dir = await serviceDir('skylift-mariadb-', 'mysql');
   const dataDir = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${dataDir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'], {
+  // Its own tmpdir: two installs sharing /tmp collide on their bootstrap temp tables.
+  const tmp = path.join(dir, 'tmp');
+  await mkdir(tmp);
+  await chown(tmp, ids('mysql').uid, ids('mysql').gid);
+  await run('mariadb-install-db', ['--no-defaults', `--datadir=${dataDir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db', `--tmpdir=${tmp}`], {
     env: { LC_ALL: 'C', PATH: process.env.PATH },
   });
   const port = await freePort();
