@@ -45,6 +45,11 @@ function replicationNotes(db: RdsInstance): string[] {
       ];
 }
 
+/** The master user every planned RDS instance is created with; its password is the RDS-managed secret. */
+export const RDS_MASTER_USER = 'skylift_admin';
+/** Where Debian's and RHEL's PostgreSQL packages put the server socket (the inventory does not record it). */
+const PG_SOCKET_DIR = '/var/run/postgresql';
+
 export function dbCopy(b: PlanBuilder, d: TargetDesign, db: RdsInstance, phase: 'initial' | 'final'): Action {
   const replication = db.copyMethod === 'replication';
   const method = !replication ? 'dump-restore' : phase === 'initial' ? (db.engine === 'postgres' ? 'logical-replication' : 'binlog-replication') : 'replication-catch-up';
@@ -57,8 +62,8 @@ export function dbCopy(b: PlanBuilder, d: TargetDesign, db: RdsInstance, phase: 
     kind: 'data-copy',
     engine: db.engine,
     method,
-    source: { host: db.source.label, port: db.source.port, databases: db.source.databases },
-    target: { endpoint: b.use(`rds:${db.id}.endpoint`), port: db.port, credentials: b.use(`rds:${db.id}.secret`), databases: db.source.databases, excludeExtensions: db.excludedExtensions, convertMyisam: db.convertMyisam },
+    source: { host: db.source.label, port: db.source.port, databases: db.source.databases, ...(db.engine === 'postgres' ? { socketDir: PG_SOCKET_DIR } : {}) },
+    target: { endpoint: b.use(`rds:${db.id}.endpoint`), port: b.use(`rds:${db.id}.port`), masterUser: RDS_MASTER_USER, credentials: b.use(`rds:${db.id}.secret`), databases: db.source.databases, excludeExtensions: db.excludedExtensions, convertMyisam: db.convertMyisam },
     notes,
   };
 }
@@ -107,7 +112,7 @@ export function cacheCopy(b: PlanBuilder, c: CacheCluster): Action {
     engine: 'redis',
     method: 'key-copy',
     source: { host: c.source.label, port: c.source.port },
-    target: { endpoint: b.use(`cache:${c.id}.endpoint`), port: c.port, via: 'an app instance, through Session Manager (ElastiCache is reachable only inside the VPC)' },
+    target: { endpoint: b.use(`cache:${c.id}.endpoint`), port: b.use(`cache:${c.id}.port`), via: 'an app instance, through Session Manager (ElastiCache is reachable only inside the VPC)' },
     notes: ['SCAN + DUMP/RESTORE with each key\'s remaining TTL (PTTL); existing keys are replaced.'],
   };
 }

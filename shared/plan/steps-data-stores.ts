@@ -6,6 +6,7 @@
 import { resourceName, tags } from '../mapping/names.js';
 import type { CacheCluster, FileSystem, RdsInstance, TargetDesign } from '../schema/design.js';
 import { type Json, type PlanBuilder, aws, undoWith, verify, waitFor } from './builder.js';
+import { RDS_MASTER_USER } from './data-copy.js';
 
 function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
   const id = `provision-rds-${db.id}`;
@@ -25,7 +26,7 @@ function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
         StorageType: 'gp3',
         StorageEncrypted: true,
         MultiAZ: db.multiAz,
-        MasterUsername: 'skylift_admin',
+        MasterUsername: RDS_MASTER_USER,
         ManageMasterUserPassword: true,
         DBSubnetGroupName: b.use('db-subnet-group.name'),
         VpcSecurityGroupIds: [b.use('sg:db.id')],
@@ -38,7 +39,7 @@ function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
         Tags: tags(d.migration.name),
       }),
       waitFor('the instance to be available', { service: 'rds', name: 'DBInstanceAvailable', params: { DBInstanceIdentifier: db.identifier } }),
-      aws('rds', 'DescribeDBInstances', { DBInstanceIdentifier: db.identifier }, { Endpoint: 'DBInstances[0].Endpoint.Address', MasterSecretArn: 'DBInstances[0].MasterUserSecret.SecretArn' }),
+      aws('rds', 'DescribeDBInstances', { DBInstanceIdentifier: db.identifier }, { Endpoint: 'DBInstances[0].Endpoint.Address', Port: 'DBInstances[0].Endpoint.Port', MasterSecretArn: 'DBInstances[0].MasterUserSecret.SecretArn' }),
     ],
     verify: [verify('sql', { endpoint: { $ref: `${id}.Endpoint` }, port: db.port, credentials: { $ref: `${id}.MasterSecretArn` }, query: 'SELECT version()' }, { startsWith: `${db.engine === 'postgres' ? 'PostgreSQL' : ''} ${db.engineVersion}`.trim() })],
     undo: undoWith(`Delete ${db.identifier}, keeping a final snapshot.`, [
@@ -49,6 +50,7 @@ function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
     minutes: db.multiAz ? [15, 40] : [10, 25],
   }));
   b.provide(`rds:${db.id}.endpoint`, id, 'Endpoint');
+  b.provide(`rds:${db.id}.port`, id, 'Port');
   b.provide(`rds:${db.id}.secret`, id, 'MasterSecretArn');
 }
 
@@ -74,7 +76,7 @@ function cacheStep(b: PlanBuilder, d: TargetDesign, c: CacheCluster): void {
   const describe =
     c.engine === 'memcached'
       ? [waitFor('the cluster to be available', { service: 'elasticache', name: 'CacheClusterAvailable', params: { CacheClusterId: c.identifier } }), aws('elasticache', 'DescribeCacheClusters', { CacheClusterId: c.identifier }, { Endpoint: 'CacheClusters[0].ConfigurationEndpoint.Address' })]
-      : [waitFor('the replication group to be available', { service: 'elasticache', name: 'ReplicationGroupAvailable', params: { ReplicationGroupId: c.identifier } }), aws('elasticache', 'DescribeReplicationGroups', { ReplicationGroupId: c.identifier }, { Endpoint: 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address' })];
+      : [waitFor('the replication group to be available', { service: 'elasticache', name: 'ReplicationGroupAvailable', params: { ReplicationGroupId: c.identifier } }), aws('elasticache', 'DescribeReplicationGroups', { ReplicationGroupId: c.identifier }, { Endpoint: 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address', Port: 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Port' })];
   b.add(() => ({
     id,
     phase: 'provision',
@@ -88,6 +90,7 @@ function cacheStep(b: PlanBuilder, d: TargetDesign, c: CacheCluster): void {
     minutes: [8, 20],
   }));
   b.provide(`cache:${c.id}.endpoint`, id, 'Endpoint');
+  if (c.engine !== 'memcached') b.provide(`cache:${c.id}.port`, id, 'Port');
 }
 
 function efsStep(b: PlanBuilder, d: TargetDesign, f: FileSystem): void {

@@ -7,14 +7,23 @@ import { uploadObject } from '../aws/s3.js';
 import { journaled } from './effect.js';
 import { awsFailure } from './exec-aws.js';
 import { secretToSsm } from './exec-secrets.js';
+import { copyData } from '../data/index.js';
+import type { TargetUrl } from '../../../shared/data/target-url.js';
+import type { DataSource } from '../../../shared/schema/data.js';
+import { readDbSecret } from './secrets.js';
 import { boxFiles, mergeBundle, overlayFiles, zip } from './source-bundle.js';
 
 type DataCopy = Extract<Action, { kind: 'data-copy' }>;
 
 /** Whether the runner can carry out this copy itself. */
 export function canCopy(action: DataCopy): boolean {
-  return action.engine === 'env' || action.engine === 'source-bundle';
+  if (action.engine === 'env' || action.engine === 'source-bundle' || action.engine === 'memcached') return true;
+  // From the box to the created resource only: copies back to the box and replication are not carried out yet.
+  const toAws = 'host' in action.source && 'endpoint' in action.target;
+  return toAws && (action.engine === 'redis' ? action.method === 'key-copy' : SQL.has(action.engine) && action.method === 'dump-restore');
 }
+
+const SQL = new Set<DataCopy['engine']>(['postgres', 'mysql', 'mariadb']);
 
 type Obj = Record<string, Json>;
 
@@ -39,6 +48,59 @@ async function sourceBundle(ctx: ActionContext, key: string, action: DataCopy, r
   }, reuse);
 }
 
+const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** What the engine reads on the box, for one database (null for Redis and memcached: the whole server). */
+function dataSource(engine: DataCopy['engine'], source: Obj, database: string | null): DataSource {
+  const port = num(source.port);
+  if (engine === 'postgres') return { engine, database: database ?? '', ...(str(source.socketDir) ? { host: str(source.socketDir) } : {}), ...(port ? { port } : {}) };
+  if (engine === 'mysql' || engine === 'mariadb') return { engine: 'mysql', database: database ?? '', ...(str(source.socket) ? { socket: str(source.socket) } : {}), ...(port ? { port } : {}) };
+  if (engine === 'redis') return { engine, ...(port ? { port } : {}) };
+  return { engine: 'memcached' };
+}
+
+/** The created resource as a parsed target URL; the master password is read from its RDS-managed secret and only remembered for scrubbing. */
+async function targetUrl(run: ActionContext['run'], engine: DataCopy['engine'], target: Obj, database: string | null): Promise<TargetUrl> {
+  const host = String(target.endpoint);
+  const port = num(target.port) ?? 0;
+  const kind = engine === 'redis' ? 'redis' : engine === 'postgres' ? 'postgres' : 'mysql';
+  const arn = str(target.credentials);
+  const creds = arn ? await readDbSecret(run.clients, arn) : null;
+  const user = str(target.masterUser) ?? creds?.username ?? null;
+  const password = creds ? run.secret(creds.password) : null;
+  const tls = kind === 'redis' ? 'disable' : 'prefer';
+  return { engine: kind, host, port, user, password, database, tls: { mode: tls, caFile: null }, masked: `${kind}://${user ? `${user}:***@` : ''}${host}:${port}${database ? `/${database}` : ''}` };
+}
+
+/** A database (each one named), a Redis server, or nothing for memcached, copied from the box and verified; copyData leaves the target clean when it fails. */
+async function storeCopy(ctx: ActionContext, key: string, action: DataCopy, reuse: boolean): Promise<void> {
+  const { run, step } = ctx;
+  const source = (await run.resolve(action.source as Json)).value as Obj;
+  const target = (await run.resolve(action.target as Json)).value as Obj;
+  const names = Array.isArray(source.databases) ? source.databases.map(String) : [];
+  const databases: (string | null)[] = SQL.has(action.engine) ? names : [null];
+  for (const [i, database] of databases.entries()) {
+    const what = database ?? action.engine;
+    await journaled(run, step.id, `${key}#${i}`, { kind: 'data-copy', service: action.engine, operation: action.method, params: { source: `${String(source.host)}:${what}`, target: `${String(target.endpoint ?? '(none)')}:${num(target.port) ?? ''}` }, token: null }, async () => {
+      const session = await run.boxes.session(String(source.host));
+      const url = action.engine === 'memcached' ? '' : await targetUrl(run, action.engine, target, database);
+      const result = await copyData({
+        session,
+        source: dataSource(action.engine, source, database),
+        target: url,
+        // The database is the plan's own on an instance it created: a retry after a failed or mismatched copy, and the final sync, start it over.
+        replace: true,
+        // MyISAM tables: the rehearsal copy runs unlocked while the box serves (the final sync repeats it); with writes stopped a lock costs nothing.
+        myisam: step.phase === 'final-sync' ? 'lock' : 'accept',
+        onEvent: (e) => run.emit(e.type === 'notice' ? { type: 'notice', step: step.id, level: e.level, message: run.scrub(e.message) } : { type: 'progress', step: step.id, phase: step.phase, percent: e.total ? Math.round((100 * e.done) / e.total) : 0, detail: `${what}: ${e.phase} ${e.done}/${e.total ?? '?'} ${e.unit}${e.current ? ` (${e.current})` : ''}`, elapsedMs: ctx.budget.elapsed(), expectedMs: [run.scaled(step.durationMinutes.min * 60_000), run.scaled(step.durationMinutes.max * 60_000)] }),
+        ...(run.opts.signal ? { signal: run.opts.signal } : {}),
+      });
+      return { outputs: { items: result.items, bytes: result.bytes, verified: result.verify?.ok ?? null } };
+    }, reuse);
+  }
+}
+
 /** A `data-copy` action by engine and method. */
 export async function dataCopyAction(ctx: ActionContext, key: string, action: DataCopy, reuse: boolean): Promise<void> {
   if (action.engine === 'env') {
@@ -47,6 +109,10 @@ export async function dataCopyAction(ctx: ActionContext, key: string, action: Da
   }
   if (action.engine === 'source-bundle') {
     await sourceBundle(ctx, key, action, reuse);
+    return;
+  }
+  if (canCopy(action)) {
+    await storeCopy(ctx, key, action, reuse);
     return;
   }
   throw unsupported(ctx.step, `copy ${action.engine} (${action.method})`);

@@ -5,6 +5,7 @@ import type { Out, ServiceDef } from '../service-def.js';
 import { matchesFilters, mergeTags, paginate, type Tag } from '../util.js';
 import type { CallContext, World } from '../world.js';
 import { ec2State } from './ec2.js';
+import { createManagedSecret } from './secrets-manager.js';
 import { quotaValue } from './service-quotas.js';
 
 /** Engine versions on offer (a dated snapshot, 2026-01); the last of each major is its default. */
@@ -106,6 +107,7 @@ export const rds: ServiceDef = {
       const user = required(input.MasterUsername, 'MasterUsername');
       if (user.toLowerCase() === 'rdsadmin') throw invalidParameter('MasterUsername rdsadmin cannot be used as it is a reserved word used by the engine');
       checkPassword(input.MasterUserPassword, input.ManageMasterUserPassword);
+      const managedPassword = input.ManageMasterUserPassword ? ids.hex(32) : undefined;
       const ec2 = ec2State(ctx.world, ctx.account, ctx.region);
       for (const sg of input.VpcSecurityGroupIds ?? []) if (!ec2.groups.has(sg)) throw invalidParameter(`Invalid security group , groupId= ${sg}, groupName=.`);
       const subnetGroup = input.DBSubnetGroupName ? state.subnetGroups.get(input.DBSubnetGroupName.toLowerCase()) : undefined;
@@ -137,11 +139,11 @@ export const rds: ServiceDef = {
         DbiResourceId: `db-${ids.upper(26)}`,
         DBInstanceArn: `arn:aws:rds:${ctx.region}:${ctx.account}:db:${id}`,
         TagList: input.Tags ?? [],
-        ...(input.ManageMasterUserPassword
-          ? { MasterUserSecret: { SecretArn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:rds!db-${ids.uuid()}`, SecretStatus: 'creating' } }
+        ...(managedPassword
+          ? { MasterUserSecret: { SecretArn: createManagedSecret(ctx, `rds!db-${ids.uuid()}`, JSON.stringify({ username: user, password: managedPassword })), SecretStatus: 'creating' } }
           : {}),
       };
-      const record: InstanceRecord = { db, ...(input.MasterUserPassword ? { password: input.MasterUserPassword } : {}) };
+      const record: InstanceRecord = { db, ...(input.MasterUserPassword || managedPassword ? { password: input.MasterUserPassword ?? managedPassword } : {}) };
       state.instances.set(id, record);
       schedule(ctx, 600_000, (at) => {
         if (db.DBInstanceStatus !== 'creating') return;

@@ -28,6 +28,13 @@ function secret(ctx: CallContext, id: string | undefined): SecretRecord {
   return found;
 }
 
+/** The secret RDS creates for ManageMasterUserPassword, readable with GetSecretValue like the real one. */
+export function createManagedSecret(ctx: CallContext, name: string, value: string): string {
+  const record: SecretRecord = { arn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${name}-${ids.lower(6)}`, name, value, binary: undefined, versionId: ids.uuid(), created: new Date(ctx.now), tags: [] };
+  secretsState(ctx.world, ctx.account, ctx.region).secrets.set(name, record);
+  return record.arn;
+}
+
 export const secretsManager: ServiceDef = {
   id: 'secretsmanager',
   signingName: 'secretsmanager',

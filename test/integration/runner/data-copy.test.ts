@@ -1,0 +1,161 @@
+/**
+ * A plan's PostgreSQL data-copy step applied by the runner: the source database on the box behind
+ * a real sshd, the RDS instance of the AWS double backed by a real local PostgreSQL whose master
+ * user gets the password of the instance's managed secret. Rows arrive equal, and the password
+ * is nowhere in the journal or the runner's events.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apply } from '../../../electron/engine/runner/apply.js';
+import type { RunnerEvent } from '../../../electron/engine/runner/events.js';
+import { migrationDir } from '../../../electron/engine/runner/journal.js';
+import { aws, NOTHING_TO_UNDO, waitFor } from '../../../shared/plan/builder.js';
+import type { Plan, PlanStep } from '../../../shared/schema/plan.js';
+import { startPostgres, type PostgresService } from '../../support/services.js';
+import { pgTableDigests, startBox, withPg, type TestBox } from '../data/box.js';
+import { PG_BIG_SEED, PG_SEED } from '../data/pg-seed.js';
+import { newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
+
+const isRoot = process.getuid?.() === 0;
+const LABEL = 'root@box';
+
+function step(s: Pick<PlanStep, 'id' | 'phase' | 'actions'> & Partial<PlanStep>): PlanStep {
+  return { title: s.id, why: 'test', dependsOn: [], preconditions: [], verify: [], undo: NOTHING_TO_UNDO('test'), pointOfNoReturn: false, manual: false, durationMinutes: { min: 1, max: 5 }, inDowntime: false, ...s };
+}
+
+/** The RDS step and the copy step as shared/plan builds them, for one database. */
+function copyPlan(name: string, database: string, source: PostgresService): Plan {
+  const instance = `${name}-db`;
+  const steps = [
+    step({
+      id: 'provision-rds-main',
+      phase: 'provision',
+      actions: [
+        aws('rds', 'CreateDBInstance', { DBInstanceIdentifier: instance, Engine: 'postgres', EngineVersion: '15', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: 20, MasterUsername: 'skylift_admin', ManageMasterUserPassword: true }),
+        waitFor('the instance', { service: 'rds', name: 'DBInstanceAvailable', params: { DBInstanceIdentifier: instance } }),
+        aws('rds', 'DescribeDBInstances', { DBInstanceIdentifier: instance }, { Endpoint: 'DBInstances[0].Endpoint.Address', Port: 'DBInstances[0].Endpoint.Port', MasterSecretArn: 'DBInstances[0].MasterUserSecret.SecretArn' }),
+      ],
+    }),
+    step({
+      id: 'copy-db-main',
+      phase: 'copy',
+      dependsOn: ['provision-rds-main'],
+      actions: [
+        {
+          kind: 'data-copy',
+          engine: 'postgres',
+          method: 'dump-restore',
+          source: { host: LABEL, port: source.port, databases: [database], socketDir: source.socketDir },
+          target: { endpoint: { $ref: 'provision-rds-main.Endpoint' }, port: { $ref: 'provision-rds-main.Port' }, masterUser: 'skylift_admin', credentials: { $ref: 'provision-rds-main.MasterSecretArn' }, databases: [database], excludeExtensions: [], convertMyisam: false },
+          notes: [],
+        },
+      ],
+    }),
+  ];
+  return {
+    schemaVersion: 1,
+    kind: 'skylift-plan',
+    migration: { name, region: 'us-east-1', accountId: null, tablesAsOf: '2026-11-26', sources: [{ label: LABEL, collectedAt: '2026-11-20T10:00:00.000Z' }] },
+    applicable: true,
+    openBlockers: [],
+    tags: [],
+    phases: ['provision', 'copy'],
+    steps,
+    downtime: { steps: [], maxMinutes: 0 },
+  };
+}
+
+async function filesUnder(dir: string): Promise<string> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    out.push(e.isDirectory() ? await filesUnder(p) : await readFile(p, 'utf8'));
+  }
+  return out.join('\n');
+}
+
+const ssh = (box: TestBox) => async () => ({ destination: box.destination, identityFiles: [box.keyPath], knownHostsPath: box.knownHosts, userKnownHostsPath: null, sshConfigPath: null, agent: null, connectTimeoutMs: 10_000 });
+
+describe.skipIf(!isRoot)('data-copy steps in apply', () => {
+  let world: RunnerWorld;
+  let box: TestBox;
+  let source: PostgresService;
+  let target: PostgresService;
+  const masterPasswords: string[] = [];
+
+  beforeAll(async () => {
+    [world, box, source, target] = await Promise.all([startRunnerWorld({ speed: 2000, domain: 'copy.example.test', appEnvironments: [] }), startBox(), startPostgres(), startPostgres()]);
+    await source.query('create database shop');
+    await source.query(PG_SEED, 'shop');
+    await source.query('create database big');
+    await source.query(PG_BIG_SEED, 'big');
+    world.double.backends.rds.postgres = {
+      host: '127.0.0.1',
+      port: target.port,
+      async provision({ masterUsername, masterPassword }) {
+        masterPasswords.push(masterPassword ?? '');
+        // RDS's master user: CREATEDB and CREATEROLE, not a superuser (one role for every instance of this test).
+        const exists = (await target.query(`select 1 from pg_roles where rolname = '${masterUsername}'`)).rowCount === 1;
+        await target.query(`${exists ? 'alter' : 'create'} role ${masterUsername} login password '${masterPassword}' createdb createrole`);
+      },
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await box?.stop();
+    await Promise.all([world?.close(), source?.stop(), target?.stop()]);
+  });
+
+  it('copies the database from the box into the RDS instance with the managed master password, and never writes that password', async () => {
+    const home = await newHome();
+    const events: RunnerEvent[] = [];
+        const result = await apply(copyPlan('copy', 'shop', source), world.options(home, { ssh: ssh(box), onEvent: (e) => events.push(e) }));
+    expect(result.error?.message ?? null).toBeNull();
+    expect(result.result).toBe('completed');
+
+    const [before, after] = await Promise.all([
+      withPg({ host: '127.0.0.1', port: source.port, user: 'postgres', password: source.password, database: 'shop' }, pgTableDigests),
+      withPg({ host: '127.0.0.1', port: target.port, user: 'postgres', password: target.password, database: 'shop' }, pgTableDigests),
+    ]);
+    expect(Object.keys(after).length).toBeGreaterThan(0);
+    expect(after).toEqual(before);
+    expect(events.some((e) => e.type === 'progress' && e.step === 'copy-db-main')).toBe(true);
+
+    expect(masterPasswords).toHaveLength(1);
+    const written = [await filesUnder(migrationDir('copy', home)), JSON.stringify(events)].join('\n');
+    expect(written).toContain('copy-db-main');
+    expect(written).not.toContain(masterPasswords[0]);
+  });
+
+  it('fails the step when the SSH connection drops mid-copy, leaving no database on the target, and a second apply copies it', async () => {
+    const home = await newHome();
+    const events: RunnerEvent[] = [];
+    let killer: Awaited<ReturnType<TestBox['connectionKiller']>> | null = null;
+    let dropped = false;
+    const onEvent = (e: RunnerEvent) => {
+      events.push(e);
+      if (e.type !== 'progress' || e.step !== 'copy-db-main') return;
+      // The runner's own session is open once the copy reports; the kill lands while the dump streams.
+      if (!killer) void box.connectionKiller().then((k) => (killer = k));
+      else if (!dropped && /: copy /.test(e.detail)) {
+        dropped = true;
+        killer.kill();
+      }
+    };
+    const result = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: ssh(box), onEvent }));
+    expect(dropped).toBe(true);
+    expect(result.result).toBe('failed');
+    const failed = events.find((e) => e.type === 'step' && e.step === 'copy-db-main' && e.status === 'failed');
+    expect(failed).toMatchObject({ error: expect.stringMatching(/SSH connection .* dropped/), hint: expect.stringMatching(/run the copy again/) });
+    expect((await target.query("select 1 from pg_database where datname = 'big'")).rowCount).toBe(0);
+    const written = [await filesUnder(migrationDir('cut', home)), JSON.stringify(events)].join('\n');
+    for (const p of masterPasswords) expect(written).not.toContain(p);
+
+    const again = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: ssh(box) }));
+    expect(again.error?.message ?? null).toBeNull();
+    expect(again.result).toBe('completed');
+    const count = await target.query('select count(*)::int as n from bulk', 'big');
+    expect(count.rows[0].n).toBe(30000);
+  });
+});
