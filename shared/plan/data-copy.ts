@@ -18,16 +18,16 @@ export function copyMinutes(bytes: number | null, mibPerSecond = COPY_MIB_PER_SE
 function dumpNotes(d: TargetDesign, db: RdsInstance): string[] {
   if (db.engine === 'postgres') {
     return [
-      'Roles first: pg_dumpall --roles-only, without SUPERUSER/REPLICATION attributes (RDS grants rds_superuser instead); password hashes are kept, so the app\'s credentials still work.',
-      'Extensions are created by the master user, then pg_dump -Fc of each database streams over SSH into pg_restore -j 4.',
-      ...db.excludedExtensions.map((x) => `Objects belonging to ${x} are left out of the restore list (pg_restore -L), as resolved.`),
+      'Roles the dump names are created first (without login); objects end up owned by the RDS master user (pg_dump --no-owner), which is not a superuser.',
+      'Extensions are created by the master user, then a plain pg_dump of each database streams over SSH into RDS in one transaction: a failed or dropped copy rolls back and leaves RDS clean.',
+      ...db.excludedExtensions.map((x) => `${x} does not exist on RDS: drop its objects on the box (or in a rehearsal) before the copy, as resolved.`),
     ];
   }
   const tool = db.engine === 'mariadb' && /^1[1-9]\./.test(db.sourceVersion ?? '') ? 'mariadb-dump' : 'mysqldump';
   return [
     `${tool} --single-transaction --routines --triggers --events --databases ${db.source.databases.join(' ')} streams over SSH into the mysql client.`,
-    'App users are recreated from SHOW GRANTS with their password hashes.',
-    ...(db.convertMyisam ? ['ENGINE=MyISAM is rewritten to ENGINE=InnoDB in the stream.'] : []),
+    'Definers become the RDS master user; app users and their grants are not copied: recreate them on RDS from SHOW GRANTS on the box before the switch.',
+    ...(db.convertMyisam ? ['MyISAM tables have no consistent snapshot: they are copied under a short read lock at the final sync (writes are frozen then); convert them to InnoDB on RDS afterwards (ALTER TABLE … ENGINE=InnoDB).'] : []),
     ...(db.engine === 'mysql' && /^5\./.test(db.sourceVersion ?? '') ? ['NO_AUTO_CREATE_USER is removed from the dump\'s sql_mode statements (gone since MySQL 8.0).'] : []),
     `The ${d.migration.region} instance is reachable from the box only through the temporary security-group rule for its address.`,
   ];
