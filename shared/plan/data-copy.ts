@@ -25,7 +25,7 @@ function dumpNotes(d: TargetDesign, db: RdsInstance): string[] {
   }
   const tool = db.engine === 'mariadb' && /^1[1-9]\./.test(db.sourceVersion ?? '') ? 'mariadb-dump' : 'mysqldump';
   return [
-    `${tool} --single-transaction --routines --triggers --events --databases ${db.source.databases.join(' ')} streams over SSH into the mysql client.`,
+    `${tool} --single-transaction --routines --triggers --events --databases ${db.source.databases.join(' ')} streams over SSH into RDS; a failed copy drops what it created.`,
     'Definers become the RDS master user; app users and their grants are not copied: recreate them on RDS from SHOW GRANTS on the box before the switch.',
     ...(db.convertMyisam ? ['MyISAM tables have no consistent snapshot: they are copied under a short read lock at the final sync (writes are frozen then); convert them to InnoDB on RDS afterwards (ALTER TABLE … ENGINE=InnoDB).'] : []),
     ...(db.engine === 'mysql' && /^5\./.test(db.sourceVersion ?? '') ? ['NO_AUTO_CREATE_USER is removed from the dump\'s sql_mode statements (gone since MySQL 8.0).'] : []),
