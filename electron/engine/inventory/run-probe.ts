@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import type { Inventory } from '../../../shared/schema/inventory.js';
 import { parseProbeOutput } from '../../../shared/inventory/parse-inventory.js';
-import { buildProbeScript, probeCommand } from '../../../shared/inventory/probe-script.js';
+import { buildProbeScript, MARK, probeCommand } from '../../../shared/inventory/probe-script.js';
 import { SECTIONS } from '../../../shared/inventory/sections/index.js';
 import type { SshSession } from '../ssh/index.js';
 
@@ -28,15 +28,46 @@ function parse(output: string, label: string, transport: Inventory['target']['tr
   });
 }
 
-/** Runs the probe on a box: one exec, the script on stdin, never in the command line. */
-export async function inventoryOverSsh(session: SshSession, opts: ProbeOptions = {}): Promise<Inventory> {
+export interface SectionProgress {
+  name: string;
+  state: 'running' | 'done';
+  done: number;
+  total: number;
+}
+
+/**
+ * Runs the probe on a box: one exec, the script on stdin, never in the command line. The
+ * output is read as a stream so `onSection` can report each section as its frame marks arrive.
+ */
+export async function inventoryOverSsh(
+  session: SshSession,
+  opts: ProbeOptions & { onSection?: (p: SectionProgress) => void } = {},
+): Promise<Inventory> {
   const started = Date.now();
-  const result = await session.exec(probeCommand({ sudo: opts.sudo ?? true }), {
+  const total = SECTIONS.length;
+  let done = 0;
+  let output = '';
+  let scanned = 0;
+  const stream = session.execStream(probeCommand({ sudo: opts.sudo ?? true }), {
     stdin: probeScript(),
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     signal: opts.signal,
   });
-  return parse(result.stdout.toString('utf8'), session.label, 'ssh', started);
+  stream.stdout.setEncoding('utf8');
+  stream.stdout.on('data', (chunk: string) => {
+    output += chunk;
+    const end = output.lastIndexOf('\n');
+    if (!opts.onSection || end < scanned) return;
+    for (const line of output.slice(scanned, end).split('\n')) {
+      if (line.startsWith(MARK.begin)) opts.onSection({ name: line.slice(MARK.begin.length).trim(), state: 'running', done, total });
+      else if (line.startsWith(MARK.end)) opts.onSection({ name: line.slice(MARK.end.length).trim().split(/\s/)[0] ?? '', state: 'done', done: ++done, total });
+    }
+    scanned = end + 1;
+  });
+  const ended = new Promise<void>((resolve) => stream.stdout.once('end', resolve));
+  await stream.done;
+  await ended;
+  return parse(output, session.label, 'ssh', started);
 }
 
 /** Runs the probe on this machine, without SSH, exactly as it runs on a box. */

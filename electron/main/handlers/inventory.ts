@@ -2,12 +2,11 @@ import { connect, type HostKeyPolicy, type SshConnectOptions } from '../../engin
 import { knownHostsPath } from '../../engine/paths.js';
 import { forgetSourceSecrets, loadSourceSecrets, saveSourceSecrets } from '../../engine/projects/project-secrets.js';
 import type { SourceSecrets, SourceSettings } from '../../../shared/ipc/project.js';
-import { probeScript } from '../../engine/inventory/run-probe.js';
 import type { HandlerDeps } from './deps.js';
 import type { Handlers } from './dispatch.js';
 import type { JobContext, Jobs } from './jobs.js';
 import { projectState } from './project-state.js';
-import { probeWithProgress } from './probe-progress.js';
+import { inventoryOverSsh, probeScript } from '../../engine/inventory/run-probe.js';
 import { UiFailure } from './ui-error.js';
 
 /** How to reach the box, for the inventory and again for the cutover. */
@@ -38,7 +37,7 @@ async function inventoryBox(deps: HandlerDeps, job: JobContext, projectId: strin
   );
   try {
     job.progress({ type: 'phase', phase: 'probing', detail: `Reading ${session.label} (read-only)` });
-    const inventory = await probeWithProgress(session, { sudo: source.sudo, signal: job.signal, onSection: (p) => job.progress({ type: 'section', ...p }) });
+    const inventory = await inventoryOverSsh(session, { sudo: source.sudo, signal: job.signal, onSection: (p) => job.progress({ type: 'section', ...p }) });
     job.progress({ type: 'phase', phase: 'parsing', detail: 'Saving the inventory' });
     await deps.store.saveInventories(projectId, [inventory]);
     await projectState(deps, projectId, { savePlan: true });
