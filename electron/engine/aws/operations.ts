@@ -80,6 +80,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('rds', 'DeleteDBSubnetGroup'),
   op('rds', 'AddTagsToResource'),
   op('rds', 'DescribeDBSnapshots'),
+  op('rds', 'DescribeEvents'),
   // ElastiCache.
   op('elasticache', 'CreateCacheSubnetGroup', { tag: tags }),
   op('elasticache', 'DeleteCacheSubnetGroup'),

@@ -23,21 +23,68 @@ function outOfBudget(run: Run, step: PlanStep, what: string, last: string, extra
   );
 }
 
-/** The AWS layer's waits, bounded by the step's budget, with its timeouts told as the step's. */
-async function bounded<T>(run: Run, step: PlanStep, what: string, budget: Budget, wait: (opts: { intervalMs: number; timeoutMs: number; signal?: AbortSignal; onStatus: (s: string) => void }) => Promise<T>): Promise<T> {
+interface AwsEvent {
+  at: Date | undefined;
+  message: string | undefined;
+  severity: string | undefined;
+}
+
+/**
+ * A service's events for one resource, each emitted once as it appears; the call returns the latest
+ * three as text (for a step that runs out of budget). `fetch` answers oldest first from `since` on.
+ */
+function eventStream(run: Run, step: PlanStep, source: string, fetch: (since: Date | undefined) => Promise<AwsEvent[]>): () => Promise<string[]> {
+  let since: Date | undefined;
+  const seen = new Set<string>();
+  let recent: string[] = [];
+  return async () => {
+    const events = await fetch(since).catch(() => []);
+    for (const e of events) {
+      const id = `${e.at?.toISOString()}|${e.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      run.emit({ type: 'aws-event', step: step.id, source, severity: e.severity ?? 'INFO', message: e.message ?? '', at: e.at?.toISOString() ?? '' });
+      if (e.at && (!since || e.at > since)) since = e.at;
+    }
+    if (events.length > 0) recent = events.slice(-3).map((e) => `[${e.severity ?? 'INFO'}] ${e.message}`);
+    return recent;
+  };
+}
+
+function rdsEvents(run: Run, step: PlanStep, id: string): () => Promise<string[]> {
+  return eventStream(run, step, `rds:${id}`, async (since) => {
+    const got = await callAws(run.clients, 'rds', 'DescribeEvents', { SourceIdentifier: id, SourceType: 'db-instance', ...(since ? { StartTime: since } : { Duration: 1440 }) });
+    return ((got.Events ?? []) as { Date?: Date; Message?: string; EventCategories?: string[] }[]).map((e) => ({ at: e.Date, message: e.Message, severity: e.EventCategories?.includes('failure') ? 'ERROR' : 'INFO' }));
+  });
+}
+
+/** The AWS layer's waits, bounded by the step's budget, with its timeouts told as the step's; the resource's events stream while it waits. */
+async function bounded<T>(run: Run, step: PlanStep, what: string, budget: Budget, wait: (opts: { intervalMs: number; timeoutMs: number; signal?: AbortSignal; onStatus: (s: string) => void }) => Promise<T>, events?: () => Promise<string[]>): Promise<T> {
   let last = 'pending';
+  let recent: string[] = [];
+  let streaming: Promise<void> | null = null;
+  const pull = () => {
+    streaming ??= (events?.() ?? Promise.resolve([])).then((r) => {
+      recent = r;
+      streaming = null;
+    });
+    return streaming;
+  };
   try {
-    return await wait({
+    const result = await wait({
       intervalMs: run.pollMs(),
       timeoutMs: budget.remaining(),
       ...(run.opts.signal ? { signal: run.opts.signal } : {}),
       onStatus: (s) => {
         last = s;
         progress(run, step, budget, `${what}: ${s}`);
+        void pull();
       },
     });
+    await pull();
+    return result;
   } catch (err) {
-    if (err instanceof AwsLayerError && err.code === 'WAIT_TIMEOUT') throw outOfBudget(run, step, what, last);
+    if (err instanceof AwsLayerError && err.code === 'WAIT_TIMEOUT') throw outOfBudget(run, step, what, last, recent.join(' | '));
     if (err instanceof AwsLayerError && err.code === 'CANCELLED') throw new RunnerError('CANCELLED', 'the run was cancelled', 'run apply again to resume');
     if (err instanceof AwsLayerError) throw new RunnerError('STEP_FAILED', `${step.id}: ${err.message}`, `${err.hint}; or skylift rollback ${run.id}`);
     throw err;
@@ -46,27 +93,18 @@ async function bounded<T>(run: Run, step: PlanStep, what: string, budget: Budget
 
 /** Polls an environment, streaming its events, until it is Ready (or gone), within the budget. */
 export async function waitEnvironment(run: Run, step: PlanStep, name: string, budget: Budget, until: 'ready' | 'terminated'): Promise<EnvironmentDescription> {
-  let since: Date | undefined;
-  const seen = new Set<string>();
-  const stream = async (): Promise<string[]> => {
+  const stream = eventStream(run, step, `elasticbeanstalk:${name}`, async (since) => {
     const got = await callAws(run.clients, 'elasticbeanstalk', 'DescribeEvents', { EnvironmentName: name, ...(since ? { StartTime: since } : {}), MaxRecords: 100 });
-    const events = ((got.Events ?? []) as { EventDate?: Date; Message?: string; Severity?: string }[]).slice().reverse();
-    for (const e of events) {
-      const id = `${e.EventDate?.toISOString()}|${e.Message}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      run.emit({ type: 'aws-event', step: step.id, source: `elasticbeanstalk:${name}`, severity: e.Severity ?? 'INFO', message: e.Message ?? '', at: e.EventDate?.toISOString() ?? '' });
-      if (e.EventDate && (!since || e.EventDate > since)) since = e.EventDate;
-    }
-    return events.slice(-3).map((e) => `[${e.Severity}] ${e.Message}`);
-  };
+    // Newest first from Elastic Beanstalk.
+    return ((got.Events ?? []) as { EventDate?: Date; Message?: string; Severity?: string }[]).map((e) => ({ at: e.EventDate, message: e.Message, severity: e.Severity })).reverse();
+  });
   let last = 'unknown';
   for (;;) {
     run.checkCancelled();
     const got = await callAws(run.clients, 'elasticbeanstalk', 'DescribeEnvironments', { EnvironmentNames: [name], IncludeDeleted: until === 'terminated' });
     const envs = (got.Environments ?? []) as EnvironmentDescription[];
     const env = envs.find((e) => e.Status !== 'Terminated') ?? envs[0];
-    const recent = await stream().catch(() => []);
+    const recent = await stream();
     if (until === 'terminated') {
       if (!env || env.Status === 'Terminated') return env ?? {};
     } else {
@@ -83,7 +121,7 @@ export async function waitEnvironment(run: Run, step: PlanStep, name: string, bu
   }
 }
 
-async function waitGone(run: Run, step: PlanStep, what: string, budget: Budget, poll: () => Promise<string | null>): Promise<void> {
+async function waitGone(run: Run, step: PlanStep, what: string, budget: Budget, poll: () => Promise<string | null>, events?: () => Promise<string[]>): Promise<void> {
   await bounded(run, step, what, budget, (opts) =>
     waitUntil(
       what,
@@ -98,6 +136,7 @@ async function waitGone(run: Run, step: PlanStep, what: string, budget: Budget, 
       (status): Verdict => (status === null ? { done: true } : { done: false, status }),
       opts,
     ),
+    events,
   );
 }
 
@@ -118,13 +157,13 @@ export async function waitAction(run: Run, step: PlanStep, key: string, action: 
         await waitEnvironment(run, step, text(p.EnvironmentNames ?? p.EnvironmentName), budget, 'terminated');
         return;
       case 'DBInstanceAvailable':
-        await bounded(run, step, `database ${text(p.DBInstanceIdentifier)}`, budget, (o) => waitForDbInstance(c, text(p.DBInstanceIdentifier), o));
+        await bounded(run, step, `database ${text(p.DBInstanceIdentifier)}`, budget, (o) => waitForDbInstance(c, text(p.DBInstanceIdentifier), o), rdsEvents(run, step, text(p.DBInstanceIdentifier)));
         return;
       case 'DBInstanceDeleted':
         await waitGone(run, step, `database ${text(p.DBInstanceIdentifier)} deletion`, budget, async () => {
           const got = await callAws(c, 'rds', 'DescribeDBInstances', { DBInstanceIdentifier: text(p.DBInstanceIdentifier) });
           return ((got.DBInstances ?? []) as { DBInstanceStatus?: string }[])[0]?.DBInstanceStatus ?? null;
-        });
+        }, rdsEvents(run, step, text(p.DBInstanceIdentifier)));
         return;
       case 'ReplicationGroupAvailable':
         await bounded(run, step, `cache ${text(p.ReplicationGroupId)}`, budget, (o) => waitForReplicationGroup(c, text(p.ReplicationGroupId), o));

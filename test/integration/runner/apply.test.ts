@@ -35,6 +35,9 @@ describe('apply on the AWS double', () => {
     const doneAt = events.findIndex((e) => e.type === 'step' && e.status === 'done' && (e.step === 'provision-rds' || e.step === 'provision-cache'));
     expect(starts.indexOf('provision-cache')).toBeLessThan(doneAt);
     expect(starts.indexOf('provision-rds')).toBeLessThan(doneAt);
+    // The instance's RDS events stream while the step waits, each once.
+    const rdsEvents = events.filter((e) => e.type === 'aws-event' && e.step === 'provision-rds').map((e) => (e as { message: string }).message);
+    expect(rdsEvents).toEqual(['DB instance created', 'Backing up DB instance', 'Finished DB Instance backup']);
 
     const waiting = await apply(plan, world.options(home));
     expect(waiting.result).toBe('waiting');
@@ -51,9 +54,11 @@ describe('apply on the AWS double', () => {
     expect(cname?.ResourceRecords?.[0]?.Value).toBe(`${ENV}.us-east-1.elasticbeanstalk.com`);
     expect(records.ResourceRecordSets?.some((r) => r.Name === `${DOMAIN}.` && r.Type === 'A')).toBe(false);
 
-    const back = await rollback('shop', world.options(home, { yes: true }));
+    const undoEvents: RunnerEvent[] = [];
+    const back = await rollback('shop', world.options(home, { yes: true, onEvent: (e) => undoEvents.push(e) }));
     expect(back.error?.message ?? null).toBeNull();
     expect(back.result).toBe('completed');
+    expect(undoEvents.filter((e) => e.type === 'aws-event' && e.step === 'provision-rds').map((e) => (e as { message: string }).message)).toEqual(expect.arrayContaining(['Creating final DB snapshot', 'DB instance deleted']));
     const after = await world.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: world.zoneId }));
     expect(after.ResourceRecordSets?.filter((r) => r.Name === `${DOMAIN}.`)).toEqual([{ Name: `${DOMAIN}.`, Type: 'A', TTL: 3600, ResourceRecords: [{ Value: BOX_IP }] }]);
     const w = world.double.world;

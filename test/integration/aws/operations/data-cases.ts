@@ -17,6 +17,7 @@ import {
   DescribeDBEngineVersionsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  DescribeEventsCommand,
 } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
@@ -27,8 +28,8 @@ import { SKYLIFT_TAG, type OperationCase } from './context.js';
 
 export const dataCases: OperationCase[] = [
   {
-    name: 'PostgreSQL on RDS: version, subnet group, instance available, tags, automated snapshot',
-    ops: ['rds:DescribeDBEngineVersions', 'rds:CreateDBSubnetGroup', 'rds:CreateDBInstance', 'rds:DescribeDBInstances', 'rds:AddTagsToResource', 'rds:DescribeDBSnapshots'],
+    name: 'PostgreSQL on RDS: version, subnet group, instance available, tags, automated snapshot, its events',
+    ops: ['rds:DescribeDBEngineVersions', 'rds:CreateDBSubnetGroup', 'rds:CreateDBInstance', 'rds:DescribeDBInstances', 'rds:AddTagsToResource', 'rds:DescribeDBSnapshots', 'rds:DescribeEvents'],
     async run(ctx) {
       const rds = ctx.clients.rds;
       const versions = (await rds.send(new DescribeDBEngineVersionsCommand({ Engine: 'postgres', EngineVersion: '17', DefaultOnly: true }))).DBEngineVersions!;
@@ -60,6 +61,10 @@ export const dataCases: OperationCase[] = [
       expect(tagged.TagList).toEqual([SKYLIFT_TAG, { Key: 'Name', Value: 'app database' }]);
       const snapshots = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'skylift-db', SnapshotType: 'automated' }))).DBSnapshots!;
       expect(snapshots).toHaveLength(1);
+      const events = (await rds.send(new DescribeEventsCommand({ SourceIdentifier: 'skylift-db', SourceType: 'db-instance', Duration: 1440 }))).Events!;
+      expect(events.map((e) => e.Message)).toEqual(['DB instance created', 'Backing up DB instance', 'Finished DB Instance backup']);
+      const later = (await rds.send(new DescribeEventsCommand({ SourceIdentifier: 'skylift-db', SourceType: 'db-instance', StartTime: events[1]!.Date }))).Events!;
+      expect(later.map((e) => e.Message)).toEqual(['Backing up DB instance', 'Finished DB Instance backup']);
     },
   },
   {

@@ -29,6 +29,7 @@ export class RdsState {
   instances = new Map<string, InstanceRecord>();
   subnetGroups = new Map<string, sdk.DBSubnetGroup & { tags: Tag[] }>();
   snapshots = new Map<string, sdk.DBSnapshot>();
+  events: sdk.Event[] = [];
 }
 
 export const rdsState = (world: World, account: string, region: string) => world.scoped('rds', account, region, () => new RdsState());
@@ -62,6 +63,18 @@ function engineVersion(engine: string, requested: string | undefined): string {
 
 function schedule(ctx: CallContext, delayMs: number, run: (at: number) => void | Promise<void>): void {
   ctx.world.scheduler.at(ctx.now + ctx.world.delay(SERVICE, delayMs), run);
+}
+
+/** An instance event as RDS logs it (RDS-EVENT-xxxx messages, worded as the real service words them). */
+function dbEvent(ctx: CallContext, db: sdk.DBInstance, at: number, message: string, category: string): void {
+  rdsState(ctx.world, ctx.account, ctx.region).events.push({
+    SourceIdentifier: db.DBInstanceIdentifier,
+    SourceType: 'db-instance',
+    SourceArn: db.DBInstanceArn,
+    Message: message,
+    EventCategories: [category],
+    Date: new Date(at),
+  });
 }
 
 function automatedSnapshot(ctx: CallContext, db: sdk.DBInstance, at: number, type: 'automated' | 'manual', id?: string): sdk.DBSnapshot {
@@ -145,8 +158,10 @@ export const rds: ServiceDef = {
       };
       const record: InstanceRecord = { db, ...(input.MasterUserPassword || managedPassword ? { password: input.MasterUserPassword ?? managedPassword } : {}) };
       state.instances.set(id, record);
+      dbEvent(ctx, db, ctx.now, 'DB instance created', 'creation');
       schedule(ctx, 600_000, (at) => {
         if (db.DBInstanceStatus !== 'creating') return;
+        dbEvent(ctx, db, at, 'Backing up DB instance', 'backup');
         const backend = ctx.world.backends.rds[engine];
         db.DBInstanceStatus = 'backing-up';
         db.InstanceCreateTime = new Date(at);
@@ -155,15 +170,17 @@ export const rds: ServiceDef = {
           : { Address: `${id}.c${ids.lower(11)}.${ctx.region}.rds.amazonaws.com`, Port: input.Port ?? ENGINES[engine]!.port, HostedZoneId: 'Z2R2ITUGPM61AM' };
         state.snapshots.set(`auto:${id}`, automatedSnapshot(ctx, db, at, 'automated'));
       });
-      schedule(ctx, 720_000, async () => {
+      schedule(ctx, 720_000, async (at) => {
         if (db.DBInstanceStatus !== 'backing-up') return;
         const backend = ctx.world.backends.rds[engine];
         try {
           await backend?.provision?.({ identifier: id, engine, masterUsername: user, masterPassword: record.password, dbName: input.DBName });
           db.DBInstanceStatus = 'available';
           if (db.MasterUserSecret) db.MasterUserSecret.SecretStatus = 'active';
+          dbEvent(ctx, db, at, 'Finished DB Instance backup', 'backup');
         } catch {
           db.DBInstanceStatus = 'failed';
+          dbEvent(ctx, db, at, 'DB instance failed to be created', 'failure');
         }
       });
       return { DBInstance: db };
@@ -193,7 +210,9 @@ export const rds: ServiceDef = {
       }
       if (input.FinalDBSnapshotIdentifier && state.snapshots.has(input.FinalDBSnapshotIdentifier)) throw new AwsFault('DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${input.FinalDBSnapshotIdentifier} already exists.`, 400);
       db.DBInstanceStatus = 'deleting';
+      if (input.FinalDBSnapshotIdentifier) dbEvent(ctx, db, ctx.now, 'Creating final DB snapshot', 'backup');
       schedule(ctx, 300_000, (at) => {
+        dbEvent(ctx, db, at, 'DB instance deleted', 'deletion');
         if (input.FinalDBSnapshotIdentifier) state.snapshots.set(input.FinalDBSnapshotIdentifier, automatedSnapshot(ctx, db, at, 'manual', input.FinalDBSnapshotIdentifier));
         if (input.DeleteAutomatedBackups ?? true) state.snapshots.delete(`auto:${db.DBInstanceIdentifier}`);
         state.instances.delete(db.DBInstanceIdentifier!);
@@ -293,6 +312,21 @@ export const rds: ServiceDef = {
       if (input.DBSnapshotIdentifier && all.length === 0) throw new AwsFault('DBSnapshotNotFound', `DBSnapshot ${input.DBSnapshotIdentifier} not found.`, 404);
       const { page, next } = paginate(all, input.Marker, input.MaxRecords);
       return { DBSnapshots: page, ...(next ? { Marker: next } : {}) };
+    },
+
+    // Oldest first, within the last `Duration` minutes (60 by default) unless a StartTime is given, as RDS does.
+    DescribeEvents: (ctx: CallContext, input: sdk.DescribeEventsMessage): Out<sdk.EventsMessage> => {
+      const start = input.StartTime?.getTime() ?? ctx.now - (input.Duration ?? 60) * 60_000;
+      const all = rdsState(ctx.world, ctx.account, ctx.region).events.filter(
+        (e) =>
+          (!input.SourceIdentifier || e.SourceIdentifier === input.SourceIdentifier) &&
+          (!input.SourceType || e.SourceType === input.SourceType) &&
+          (!input.EventCategories?.length || e.EventCategories!.some((c) => input.EventCategories!.includes(c))) &&
+          e.Date!.getTime() >= start &&
+          (!input.EndTime || e.Date! <= input.EndTime),
+      );
+      const { page, next } = paginate(all, input.Marker, input.MaxRecords);
+      return { Events: page, ...(next ? { Marker: next } : {}) };
     },
   },
 };
