@@ -29,7 +29,7 @@ function preflight(b: PlanBuilder, d: Design): void {
     checks.push(verify('output', { value: { $ref: `prepare-preflight.${outputName('Settings', env.id)}` } }, { contains: { Namespace: 'aws:elasticbeanstalk:environment', OptionName: 'LoadBalancerType', Value: env.loadBalancer } }));
   }
   for (const bucket of r.buckets) {
-    actions.push(aws('s3', 'HeadBucket', { Bucket: bucket.name }, { [outputName('BucketStatus', bucket.id)]: '$metadata.httpStatusCode' }));
+    actions.push(aws('s3', 'HeadBucket', { Bucket: bucket.name }, { [outputName('BucketStatus', bucket.id)]: '"$metadata".httpStatusCode' }));
     checks.push(verify('output', { value: { $ref: `prepare-preflight.${outputName('BucketStatus', bucket.id)}` } }, { equals: 404, why: 'the name must be free (S3 bucket names are global)' }));
   }
   const boxes = [...new Set(r.databases.map((db) => db.source.label))];

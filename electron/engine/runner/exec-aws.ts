@@ -75,7 +75,7 @@ async function callWhenReady(run: Run, step: PlanStep, action: AwsAction, params
 export async function awsAction(run: Run, step: PlanStep, key: string, action: AwsAction, budget: Budget, reuse: boolean, undo = false): Promise<Record<string, Json>> {
   const resolved = await run.resolve(action.params as Json);
   const sets = expandEach(resolved);
-  const wantsStatus = Object.values(action.outputs).some((e) => e.startsWith('$metadata'));
+  const wantsStatus = Object.values(action.outputs).some((e) => e.startsWith('"$metadata"'));
   let outputs: Record<string, Json> = {};
   for (const [i, set] of sets.entries()) {
     const subKey = sets.length > 1 ? `${key}.${i}` : key;

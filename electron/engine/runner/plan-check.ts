@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseExpression } from '../../../shared/runner/jmespath.js';
+import { checkExpression } from '../../../shared/runner/jmespath.js';
 import { refsOf } from '../../../shared/runner/resolve.js';
 import { ancestorsOf } from '../../../shared/runner/schedule.js';
 import type { Json } from '../../../shared/runner/jmespath.js';
@@ -57,9 +57,9 @@ export function checkPlan(plan: Plan, scope: Set<string>): void {
         for (const [name, expr] of Object.entries(a.outputs)) {
           if (expr === 'stdout') continue;
           try {
-            parseExpression(expr);
-          } catch {
-            problems.push(`${step.id}: output ${name} = ${expr} is not an expression the runner reads`);
+            checkExpression(expr);
+          } catch (err) {
+            problems.push(`${step.id}: output ${name}: ${(err as Error).message}`);
           }
         }
       }

@@ -1,6 +1,6 @@
 /** The runner's pure parts: output expressions, value resolution, DAG scheduling and the journal fold. */
 import { describe, expect, it } from 'vitest';
-import { evaluate, parseExpression } from '../../../shared/runner/jmespath.js';
+import { checkExpression, evaluate } from '../../../shared/runner/jmespath.js';
 import { journalState } from '../../../shared/runner/journal-state.js';
 import { expandEach, refsOf, replaceHost, resolveValue, type ValueSources } from '../../../shared/runner/resolve.js';
 import { fromBlockers, inScope, longestPath, readySteps, undoReady } from '../../../shared/runner/schedule.js';
@@ -9,18 +9,20 @@ import type { Plan, PlanStep } from '../../../shared/schema/plan.js';
 
 describe('output expressions', () => {
   const response = { Subnets: [{ SubnetId: 'a' }, { SubnetId: 'b' }], Environments: [{ CNAME: 'x.elasticbeanstalk.com' }], $metadata: { httpStatusCode: 404 }, Certificate: { DomainValidationOptions: [{ ResourceRecord: { Name: 'n1' } }, {}] }, When: new Date(0) };
-  it('reads fields, indexes, projections, join() and $metadata', () => {
+  it('reads fields, indexes, projections, join() and the quoted $metadata', () => {
     expect(evaluate('Subnets[].SubnetId', response)).toEqual(['a', 'b']);
     expect(evaluate("join(',', Subnets[].SubnetId)", response)).toBe('a,b');
     expect(evaluate('Environments[0].CNAME', response)).toBe('x.elasticbeanstalk.com');
     expect(evaluate('Environments[-1].CNAME', response)).toBe('x.elasticbeanstalk.com');
-    expect(evaluate('$metadata.httpStatusCode', response)).toBe(404);
+    expect(evaluate('"$metadata".httpStatusCode', response)).toBe(404);
     expect(evaluate('Certificate.DomainValidationOptions[].ResourceRecord', response)).toEqual([{ Name: 'n1' }]);
     expect(evaluate('Missing.Path[3]', response)).toBeNull();
     expect(evaluate('When', response)).toBe('1970-01-01T00:00:00.000Z');
   });
-  it('refuses what it does not implement instead of reading it wrongly', () => {
-    for (const e of ['Subnets[?State==`available`]', 'length(Subnets)', 'a || b', '']) expect(() => parseExpression(e)).toThrow();
+  it('evaluates the whole language (filters, functions) and refuses what is not JMESPath', () => {
+    expect(evaluate("Subnets[?SubnetId=='b'].SubnetId | [0]", response)).toBe('b');
+    expect(evaluate('length(Subnets)', response)).toBe(2);
+    for (const e of ['Subnets[?', '$metadata.httpStatusCode', 'a ||', '']) expect(() => checkExpression(e)).toThrow(/not a JMESPath expression/);
   });
 });
 
