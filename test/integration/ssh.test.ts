@@ -22,7 +22,7 @@ let home: string;
 let sshd: TestSshd;
 let bastion: TestSshd;
 let trusted: string;
-const keys: Record<'ed25519' | 'rsaPem' | 'ecdsa' | 'stranger', TestKey> = {} as never;
+const keys: Record<'ed25519' | 'rsaPem' | 'ecdsa' | 'stranger' | 'rsaPkcs8' | 'ecdsaPkcs8', TestKey> = {} as never;
 const sessions: SshSession[] = [];
 
 /** Options for root on the main sshd, isolated from the machine's own ~/.ssh and agent. */
@@ -69,13 +69,15 @@ beforeAll(async () => {
   await mkdir(home);
   await ensureTestUser(TEST_USER, TEST_PASSWORD);
   [sshd, bastion] = await Promise.all([startSshd(), startSshd({ logLevel: 'DEBUG1' })]);
-  [keys.ed25519, keys.rsaPem, keys.ecdsa, keys.stranger] = await Promise.all([
+  [keys.ed25519, keys.rsaPem, keys.ecdsa, keys.stranger, keys.rsaPkcs8, keys.ecdsaPkcs8] = await Promise.all([
     makeUserKey(dir, { type: 'ed25519' }),
     makeUserKey(dir, { type: 'rsa', format: 'pem', passphrase: PASSPHRASE }),
     makeUserKey(dir, { type: 'ecdsa', format: 'pem' }),
     makeUserKey(dir, { type: 'ed25519', name: 'id_stranger' }),
+    makeUserKey(dir, { type: 'rsa', format: 'pkcs8' }),
+    makeUserKey(dir, { type: 'ecdsa', format: 'pkcs8', passphrase: PASSPHRASE }),
   ]);
-  for (const k of [keys.ed25519, keys.rsaPem, keys.ecdsa]) await authorizeKey(sshd, 'root', k.publicKey);
+  for (const k of [keys.ed25519, keys.rsaPem, keys.ecdsa, keys.rsaPkcs8, keys.ecdsaPkcs8]) await authorizeKey(sshd, 'root', k.publicKey);
   await authorizeKey(bastion, 'root', keys.ed25519.publicKey);
   trusted = await newKnownHosts('trusted_known_hosts', `${sshd.knownHostsLine}\n${bastion.knownHostsLine}\n`);
 });
@@ -121,6 +123,20 @@ describe('authentication', () => {
     const s = await open({ identityFiles: [keys.rsaPem.path], askPassphrase: async (k) => (asked.push(k), PASSPHRASE) });
     expect(asked).toEqual([keys.rsaPem.path]);
     expect((await s.exec('id -un')).code).toBe(0);
+  });
+
+  it('reads PKCS#8 keys as OpenSSH does (RSA plain, ECDSA encrypted), and says so for one it cannot open', async () => {
+    expect((await readFile(keys.rsaPkcs8.path, 'utf8')).startsWith('-----BEGIN PRIVATE KEY-----')).toBe(true);
+    expect((await readFile(keys.ecdsaPkcs8.path, 'utf8')).startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----')).toBe(true);
+    expect((await (await open({ identityFiles: [keys.rsaPkcs8.path] })).exec('id -un')).stdout.toString()).toBe('root\n');
+    expect((await (await open({ identityFiles: [keys.ecdsaPkcs8.path], passphrase: PASSPHRASE })).exec('id -un')).stdout.toString()).toBe('root\n');
+    const wrong = await failure(open({ identityFiles: [keys.ecdsaPkcs8.path], passphrase: 'not-the-passphrase' }));
+    expect(wrong.code).toBe('KEY_PASSPHRASE');
+    const ed = join(dir, 'id_ed25519_openssl');
+    await run('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', ed]);
+    const unread = await failure(open({ identityFiles: [ed] }));
+    expect(unread.code).toBe('AUTH');
+    expect(unread.message).toContain('ed25519 key in PKCS#8 form');
   });
 
   it('logs in with an ECDSA key', async () => {

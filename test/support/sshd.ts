@@ -57,11 +57,12 @@ export async function fingerprintOfFile(path: string): Promise<string> {
 }
 
 /** A user key made by ssh-keygen: OpenSSH format, or PEM (RSA/ECDSA only), optionally encrypted. */
-export async function makeUserKey(dir: string, opts: { type: KeyType; passphrase?: string; format?: 'openssh' | 'pem'; name?: string }): Promise<TestKey> {
-  const path = join(dir, opts.name ?? `id_${opts.type}${opts.format === 'pem' ? '_pem' : ''}${opts.passphrase ? '_enc' : ''}`);
+export async function makeUserKey(dir: string, opts: { type: KeyType; passphrase?: string; format?: 'openssh' | 'pem' | 'pkcs8'; name?: string }): Promise<TestKey> {
+  const path = join(dir, opts.name ?? `id_${opts.type}${opts.format && opts.format !== 'openssh' ? `_${opts.format}` : ''}${opts.passphrase ? '_enc' : ''}`);
   const args = ['-q', '-t', opts.type, '-N', opts.passphrase ?? '', '-C', `skylift-test-${opts.type}`, '-f', path];
   if (opts.type === 'rsa') args.push('-b', '2048');
   if (opts.format === 'pem') args.push('-m', 'PEM');
+  if (opts.format === 'pkcs8') args.push('-m', 'PKCS8');
   await run('ssh-keygen', args);
   return { path, publicKey: (await readFile(`${path}.pub`, 'utf8')).trim(), fingerprint: await fingerprintOfFile(`${path}.pub`) };
 }

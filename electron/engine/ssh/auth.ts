@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware, AuthenticationType, ParsedKey } from 'ssh2';
 import { SshError } from './errors.js';
+import { pkcs8AsPem } from './pkcs8-key.js';
 import type { IdentityFileRef } from './resolve-target.js';
 
 const { utils } = ssh2;
@@ -37,7 +38,11 @@ export async function checkOptionIdentities(files: IdentityFileRef[]): Promise<v
 
 const encryptedKeyError = (err: Error): boolean => /passphrase/i.test(err.message);
 
-function firstKey(parsed: ParsedKey | ParsedKey[] | Error): ParsedKey | Error {
+/** The file's first key; PKCS#8 files are re-encoded first (ssh2 does not read that form). */
+function firstKey(data: Buffer, passphrase: string | undefined): ParsedKey | Error {
+  const pem = pkcs8AsPem(data, passphrase);
+  if (pem instanceof Error) return pem;
+  const parsed = pem ? utils.parseKey(pem) : utils.parseKey(data, passphrase);
   return Array.isArray(parsed) ? (parsed[0] ?? new Error('no key in file')) : parsed;
 }
 
@@ -51,12 +56,12 @@ async function loadKey(f: IdentityFileRef, creds: Credentials, report: AuthRepor
     if (code !== 'ENOENT' || f.source === 'option') report.skipped.push(`${f.display} (${code ?? 'unreadable'})`);
     return null;
   }
-  let key = firstKey(utils.parseKey(data, creds.passphrase));
+  let key = firstKey(data, creds.passphrase);
   let triedPassphrase = creds.passphrase !== undefined;
   if (key instanceof Error && encryptedKeyError(key) && creds.askPassphrase) {
     const asked = await creds.askPassphrase(f.display);
     if (asked !== undefined) {
-      key = firstKey(utils.parseKey(data, asked));
+      key = firstKey(data, asked);
       triedPassphrase = true;
     }
   }
