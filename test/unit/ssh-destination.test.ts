@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,22 @@ describe('resolveTarget with ~/.ssh/config', () => {
 
   it('refuses ProxyCommand, which it will not run', async () => {
     await expect(resolveTarget({ destination: 'legacy', sshConfigPath: config, homeDir: '/home/me' })).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+
+  it('follows Include: globbed files in ~/.ssh in sorted order, first match wins, a block resumes after an Include inside it', async () => {
+    const home = join(dir, 'home with space');
+    await mkdir(join(home, '.ssh', 'conf.d'), { recursive: true });
+    await writeFile(join(home, '.ssh', 'conf.d', '20-db.conf'), 'Host db\n  HostName db.late.example\n  Port 2020\n');
+    await writeFile(join(home, '.ssh', 'conf.d', '10-db.conf'), 'Host db\n  HostName db.early.example\nHost app\n  User app-from-include\n');
+    await writeFile(join(home, '.ssh', 'web-extra'), '  ForwardAgent no\nHost other\n  User other-user\n');
+    await writeFile(join(home, '.ssh', 'config'), 'Include conf.d/*.conf "~/.ssh/missing"\nHost web\n  Include web-extra\n  User web-user\nHost app\n  User app-from-config\n');
+    const db = await resolveTarget({ destination: 'db', homeDir: home });
+    expect(db).toMatchObject({ host: 'db.early.example', port: 2020 });
+    expect((await resolveTarget({ destination: 'web', homeDir: home })).user).toBe('web-user');
+    expect((await resolveTarget({ destination: 'app', homeDir: home })).user).toBe('app-from-include');
+    await writeFile(join(home, '.ssh', 'loop'), 'Include loop\n');
+    await writeFile(join(home, '.ssh', 'config'), 'Include loop\n');
+    await expect(resolveTarget({ destination: 'db', homeDir: home })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('Include nested') });
   });
 
   it('expands OpenSSH tokens', () => {

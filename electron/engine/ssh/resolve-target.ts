@@ -97,7 +97,7 @@ function resolveHop(ctx: Context, destination: string, override: { user?: string
 export async function resolveTarget(spec: TargetSpec): Promise<ResolvedTarget> {
   const home = spec.homeDir ?? homedir();
   const configPath = spec.sshConfigPath === undefined ? join(home, '.ssh', 'config') : spec.sshConfigPath;
-  const config = await readSshConfig(configPath);
+  const config = await readSshConfig(configPath, home);
   const optionIdentities = (spec.identityFiles ?? []).map((f) => {
     const path = resolve(expandSshPath(f, { home, host: '', port: 0, user: '', localUser: '' }));
     return { path, display: displayPath(path, home), source: 'option' as const };

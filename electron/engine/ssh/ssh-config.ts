@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { escapePath, glob } from 'tinyglobby';
 import SSHConfig from 'ssh-config';
 import { parsePort } from './destination.js';
 import { SshError } from './errors.js';
@@ -21,16 +25,53 @@ export interface SshConfigHost {
   serverAliveCountMax?: number;
 }
 
-/** Parses the config file; a missing file (or `null`) is an empty config, as for OpenSSH. */
-export async function readSshConfig(path: string | null): Promise<SSHConfig> {
-  if (path === null) return SSHConfig.parse('');
-  let text: string;
+const MAX_INCLUDE_DEPTH = 16; // OpenSSH's READCONF_MAX_DEPTH
+
+/** OpenSSH-style arguments: whitespace-separated, double quotes group. */
+const words = (text: string): string[] => [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+/**
+ * The file's text with each `Include` replaced by the files it names (globbed and sorted, as
+ * OpenSSH does; relative paths are in ~/.ssh for a user's config, /etc/ssh for the system's).
+ * An Include inside a Host or Match block is followed by that block's line again, so the lines
+ * after it stay in the block. (OpenSSH also ignores Host blocks of a file included from a block
+ * that does not match; here they apply on their own.)
+ */
+async function withIncludes(path: string, text: string, baseDir: string, home: string, depth: number): Promise<string> {
+  const out: string[] = [];
+  let block: string | null = null;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(host|match)\b/i.test(line)) block = line;
+    const include = /^\s*include(?:\s*=\s*|\s+)(.+)$/i.exec(line);
+    if (!include) {
+      out.push(line);
+      continue;
+    }
+    if (depth >= MAX_INCLUDE_DEPTH) throw new SshError('CONFIG', `SSH config ${path}: Include nested more than ${MAX_INCLUDE_DEPTH} deep`, 'look for a file that includes itself');
+    for (const pattern of words(include[1]!)) {
+      const absolute = pattern.startsWith('~/') ? escapePath(home) + pattern.slice(1) : isAbsolute(pattern) ? pattern : `${escapePath(baseDir)}/${pattern}`;
+      for (const file of (await glob(absolute, { onlyFiles: true, absolute: true, expandDirectories: false })).sort()) {
+        out.push(await withIncludes(file, await readText(file), baseDir, home, depth + 1));
+      }
+    }
+    if (block) out.push(block);
+  }
+  return out.join('\n');
+}
+
+async function readText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return SSHConfig.parse('');
     throw new SshError('CONFIG', `cannot read SSH config ${path}: ${(err as Error).message}`, 'check the file permissions', { cause: err });
   }
+}
+
+/** Parses the config file with what it includes; a missing file (or `null`) is an empty config, as for OpenSSH. */
+export async function readSshConfig(path: string | null, home = homedir()): Promise<SSHConfig> {
+  if (path === null || !existsSync(path)) return SSHConfig.parse('');
+  const baseDir = dirname(path) === '/etc/ssh' ? '/etc/ssh' : join(home, '.ssh');
+  const text = await withIncludes(path, await readText(path), baseDir, home, 0);
   try {
     return SSHConfig.parse(text);
   } catch (err) {

@@ -8,8 +8,9 @@ import type { Handlers } from './dispatch.js';
 export function sshHostHandlers(deps: HandlerDeps): Pick<Handlers, 'ssh:hosts'> {
   return {
     'ssh:hosts': async () => {
-      const path = join(deps.homeDir ?? homedir(), '.ssh', 'config');
-      const config = await readSshConfig(path);
+      const home = deps.homeDir ?? homedir();
+      const path = join(home, '.ssh', 'config');
+      const config = await readSshConfig(path, home);
       const aliases = new Set<string>();
       for (const line of config) {
         if (!('param' in line) || line.param.toLowerCase() !== 'host') continue;
