@@ -17,7 +17,7 @@ export interface SshFlags {
 /** The SSH options every command that reaches a box takes (inventory, data copy, apply…). */
 export function addSshOptions(cmd: Command): Command {
   return cmd
-    .option('-i, --identity <file...>', 'private key file(s) to try (OpenSSH or PEM; ed25519, RSA, ECDSA)')
+    .option('-i, --identity <file...>', 'private key file(s) to try (OpenSSH, PEM or PKCS#8; ed25519, RSA, ECDSA)')
     .option('-J, --jump <host>', 'jump host(s), as ssh -J: [user@]host[:port][,…]')
     .option('--known-hosts <file>', "Skylift's known-hosts file (default: in the data directory)")
     .option('--accept-new', 'trust a host key seen for the first time (like OpenSSH accept-new)')
