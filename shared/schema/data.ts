@@ -63,6 +63,13 @@ export const DATA_ERROR_CODES = [
   'SSH_LOST',
   'VERIFY_MISMATCH',
   'CANCELLED',
+  // Replication (binlog / logical): a precondition unmet, the target cannot reach the box, the
+  // stream stopped with an error, catch-up did not finish in time, nothing configured to finish.
+  'REPLICATION_PRECONDITION',
+  'REPLICATION_UNREACHABLE',
+  'REPLICATION_BROKEN',
+  'REPLICATION_TIMEOUT',
+  'REPLICATION_NOT_CONFIGURED',
 ] as const;
 export const DataErrorCode = z.enum(DATA_ERROR_CODES);
 export type DataErrorCode = z.infer<typeof DataErrorCode>;

@@ -26,6 +26,10 @@ export interface MysqlCopyOptions {
   /** What to do with non-transactional (MyISAM…) tables; required when the source has any. */
   myisam?: 'lock' | 'accept';
   verify?: boolean;
+  /** More dump options (binlog replication adds --master-data=2 / --source-data=2). */
+  dumpFlags?: readonly string[];
+  /** Sees the dump's raw bytes as they arrive (binlog replication reads its coordinates there). */
+  onDumpChunk?: (chunk: Buffer) => void;
   onEvent?: (e: DataEvent) => void;
   signal?: AbortSignal;
 }
@@ -98,7 +102,7 @@ export async function copyMysql(opts: MysqlCopyOptions): Promise<CopyResult> {
     cancelled(opts.signal);
 
     // The dump starts while the target is prepared; its output waits (SSH flow control) until read.
-    dump = runDump((signal) => startMysqlDump(session, access, facts, mysqlDumpFlags(facts, { myisam: opts.myisam ?? null }), signal), facts.dumpClient!.path.split('/').pop()!, session.label, [opts.sourcePassword ?? null]);
+    dump = runDump((signal) => startMysqlDump(session, access, facts, [...mysqlDumpFlags(facts, { myisam: opts.myisam ?? null }), ...(opts.dumpFlags ?? [])], signal), facts.dumpClient!.path.split('/').pop()!, session.label, [opts.sourcePassword ?? null]);
     const stream = dump;
     meter.enter('prepare');
     wrote = true;
@@ -116,6 +120,7 @@ export async function copyMysql(opts: MysqlCopyOptions): Promise<CopyResult> {
     try {
       for await (const chunk of readAhead(stream.stdout)) {
         meter.addBytes(chunk.length);
+        opts.onDumpChunk?.(chunk);
         for (const statement of splitter.push(chunk)) {
           const table = CREATE_TABLE.exec(statement);
           if (table) {
