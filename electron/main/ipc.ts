@@ -1,5 +1,5 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { CHANNELS, EVENT_WIRE, EVENTS, type EventChannel, type EventEnvelope, type IpcEvent } from '../../shared/ipc/contract.js';
+import { CHANNELS, EVENT_WIRE, type EventEnvelope } from '../../shared/ipc/contract.js';
 import { dispatch, type Handlers } from './handlers/index.js';
 
 /** Only the app's own top frame, loaded from disk, may call main. */
@@ -20,9 +20,9 @@ export function registerIpc(handlers: Handlers): void {
   }
 }
 
-/** Sends an event to the window, checked against its schema first. */
-export function sendEvent<E extends EventChannel>(contents: WebContents | undefined, event: E, payload: IpcEvent<E>): void {
-  if (!contents || contents.isDestroyed()) return;
-  const envelope: EventEnvelope = { event, payload: EVENTS[event].parse(payload) };
+/** Sends a checked event to the window (the EventQueue's delivery); false when there is no page to take it. */
+export function deliverTo(contents: WebContents | undefined, envelope: EventEnvelope): boolean {
+  if (!contents || contents.isDestroyed()) return false;
   contents.send(EVENT_WIRE, envelope);
+  return true;
 }

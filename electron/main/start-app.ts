@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { dataDir } from '../engine/paths.js';
 import { ProjectStore } from '../engine/projects/project-store.js';
 import { createHandlers } from './handlers/index.js';
-import { registerIpc, sendEvent } from './ipc.js';
+import { EventQueue } from './event-queue.js';
+import { deliverTo, registerIpc } from './ipc.js';
 import { chooseSaveLocation } from './save-dialog.js';
 import { createWindow } from './window.js';
 
@@ -31,22 +32,30 @@ export function startApp(): void {
     win?.focus();
   });
   const dir = process.env.SKYLIFT_HOME ?? dataDir();
+  const events = new EventQueue((envelope) => deliverTo(win?.webContents, envelope));
+  // A page that loads (or reloads) is not listening yet: its events wait for its app:ready.
+  const openWindow = (): BrowserWindow => {
+    const created = createWindow(appDir);
+    created.webContents.on('did-start-loading', () => events.hold());
+    created.on('closed', () => {
+      events.hold();
+      void jobs.stopAll();
+      win = undefined;
+    });
+    return created;
+  };
   const { handlers, jobs } = createHandlers({
     dataDir: dir,
     store: new ProjectStore(dir),
     encryptor: safeStorage,
-    emit: (event, payload) => sendEvent(win?.webContents, event, payload),
+    events,
     chooseSaveLocation: (req) => chooseSaveLocation(win, req),
     appInfo: { version: app.getVersion(), platform: process.platform },
   });
   void app.whenReady().then(() => {
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu(process.platform)));
     registerIpc(handlers);
-    win = createWindow(appDir);
-    win.on('closed', () => {
-      void jobs.stopAll();
-      win = undefined;
-    });
+    win = openWindow();
   });
   // A cutover step in flight is journaled either way; stopping it first releases its lock cleanly.
   let stopping = false;
@@ -60,6 +69,6 @@ export function startApp(): void {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) win = createWindow(appDir);
+    if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
   });
 }

@@ -17,16 +17,17 @@ const DesignStep = lazy(() => import('./steps/design-step.js').then((m) => ({ de
 const WebsocketsStep = lazy(() => import('./steps/websockets-step.js').then((m) => ({ default: m.WebsocketsStep })));
 const PlanStep = lazy(() => import('./steps/plan-step.js').then((m) => ({ default: m.PlanStep })));
 const CutoverStep = lazy(() => import('./steps/cutover-step.js').then((m) => ({ default: m.CutoverStep })));
+const SettingsPage = lazy(() => import('./settings/settings-page.js').then((m) => ({ default: m.SettingsPage })));
 const DoneStep = lazy(() => import('./steps/done-step.js').then((m) => ({ default: m.DoneStep })));
 
 const VIEWS: View[] = ['projects', 'source', 'inventory', 'target', 'design', 'websockets', 'plan', 'cutover', 'done'];
 
 function reachable(view: View, project: ProjectState | null, jobRunning: boolean): boolean {
-  if (view === 'projects') return true;
+  if (view === 'projects' || view === 'settings') return true;
   if (!project) return false;
   if (view === 'source') return project.meta.source.kind === 'box';
   if (view === 'inventory') return project.inventories.length > 0 || jobRunning;
-  if (view === 'done') return project.cutover?.lastRun?.result === 'completed';
+  if (view === 'done') return project.cutover?.lastRun?.mode === 'apply' && project.cutover.lastRun.result === 'completed';
   return project.design !== null;
 }
 
@@ -39,12 +40,18 @@ export function App() {
   const answer = useRequest();
   const job = jobId ? jobs[jobId] : undefined;
 
-  useEffect(() => onJobEvent((e) => jobStore.push(e)), []);
+  // Subscribed first, then ready: main delivers what it held while the page loaded, in order.
+  // Without a bridge this fails like every other call; the Projects step already says what to do.
+  useEffect(() => {
+    const off = onJobEvent((e) => jobStore.push(e));
+    call('app:ready', {}).catch(() => undefined);
+    return off;
+  }, []);
 
   const go = useCallback(
     (next: View, current: ProjectState | null = project) => {
       setView(next);
-      if (next !== 'projects' && current) void nav.run(async () => setProject(await call('projects:set-step', { projectId: current.meta.id, step: next })));
+      if (next !== 'projects' && next !== 'settings' && current) void nav.run(async () => setProject(await call('projects:set-step', { projectId: current.meta.id, step: next })));
     },
     [project, nav],
   );
@@ -74,6 +81,9 @@ export function App() {
       <header className="app-header">
         <span className="brand">Skylift</span>
         {project && <span className="project-title">{project.meta.name}</span>}
+        <button type="button" className="header-button" aria-current={view === 'settings' ? 'page' : undefined} onClick={() => go('settings')}>
+          Settings
+        </button>
       </header>
       <StepNav views={VIEWS} current={view} reachable={(v) => reachable(v, project, job?.outcome === 'running')} onGo={(v) => go(v)} />
       <main id="main">
@@ -95,7 +105,16 @@ export function App() {
         {project && view === 'websockets' && <WebsocketsStep project={project} onChange={setProject} onNext={() => go('plan')} />}
         {project && view === 'plan' && <PlanStep project={project} onNext={() => go('cutover')} />}
         {project && view === 'cutover' && <CutoverStep project={project} jobId={jobId} onStarted={setJobId} onNext={() => go('done')} />}
-        {project && view === 'done' && <DoneStep project={project} />}
+        {view === 'settings' && <SettingsPage />}
+        {project && view === 'done' && (
+          <DoneStep
+            project={project}
+            onRollback={(id) => {
+              setJobId(id);
+              go('cutover');
+            }}
+          />
+        )}
         </Suspense>
       </main>
       {asking?.[1].hostKey && <HostKeyDialog key={asking[1].hostKey.promptId} question={asking[1].hostKey.question} onAnswer={(yes) => reply(asking[0], asking[1].hostKey?.promptId ?? '', yes)} />}

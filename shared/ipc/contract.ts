@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Answers } from '../schema/answers.js';
 import { JobEvent, UiError } from './events.js';
 import { CredentialChoice, ExportKind, ProjectId, ProjectState, ProjectSummary, SourceSecrets, SourceSettings, WizardStep } from './project.js';
+import { RollbackPreview, RollbackRequest } from './rollback.js';
+import { SecretKind, SettingsState } from './settings.js';
 
 const none = z.object({}).strict();
 const project = z.object({ projectId: ProjectId }).strict();
@@ -13,6 +15,8 @@ const project = z.object({ projectId: ProjectId }).strict();
  */
 export const IPC = {
   'app:info': { request: none, reply: z.object({ version: z.string(), platform: z.string() }) },
+  /** The window listens now: events held while it loaded are delivered, in order. */
+  'app:ready': { request: none, reply: z.object({ delivered: z.number().int() }) },
   'projects:list': { request: none, reply: z.array(ProjectSummary) },
   'projects:create': {
     request: z.object({ name: z.string().trim().min(1, 'give the project a name').max(80), sample: z.string().max(64).optional() }).strict(),
@@ -42,6 +46,14 @@ export const IPC = {
   },
   /** Starts the cutover, or resumes it from its journal; a cancelled job is a pause. */
   'cutover:start': { request: project, reply: z.object({ jobId: z.string() }) },
+  /** What a rollback would undo now, and what it would cost. */
+  'rollback:preview': { request: project, reply: RollbackPreview },
+  /** Starts the rollback, or resumes it from the journal; like the cutover, a cancelled job is a pause. */
+  'rollback:start': { request: project.extend(RollbackRequest.shape).strict(), reply: z.object({ jobId: z.string() }) },
+  'settings:read': { request: none, reply: SettingsState },
+  /** Removes one key from Skylift's known hosts, if that line still holds that key. */
+  'settings:forget-host': { request: z.object({ line: z.number().int().min(1), fingerprint: z.string().max(128) }).strict(), reply: SettingsState },
+  'settings:forget-secret': { request: project.extend({ kind: SecretKind }), reply: SettingsState },
   'plan:export': {
     request: project.extend({ what: ExportKind }),
     reply: z.object({ saved: z.object({ dir: z.string(), files: z.array(z.string()) }).nullable() }),

@@ -7,6 +7,7 @@ import { buildRenderer } from '../support/e2e-host/build-renderer.js';
 import { startSession, type E2eSession } from '../support/e2e-host/session.js';
 import { newHome, startRunnerWorld, type RunnerWorld } from '../integration/runner/fixtures.js';
 import { DOMAIN, ENV, smallPlan } from '../integration/runner/small-plan.js';
+import { answerGatesUntil, checkAccountWithKeys } from './flows/cutover-flow.js';
 
 /**
  * The Cutover step over the real runner and the AWS double: start, restart the app in the middle,
@@ -39,11 +40,7 @@ describe('cutover in the wizard', () => {
     await page.getByLabel('Sample box').selectOption('do-1click-socketio');
     await page.getByRole('button', { name: 'Try it with a sample box' }).click();
     await page.getByRole('button', { name: 'Continue to the AWS target' }).click();
-    await page.getByLabel('Access keys').check();
-    await page.getByLabel('Access key ID').fill(world.user.accessKeyId);
-    await page.getByLabel('Secret access key').fill(world.user.secretAccessKey);
-    await page.getByRole('button', { name: 'Check the account' }).click();
-    await page.getByRole('region', { name: 'AWS account check' }).getByText(world.user.arn).waitFor();
+    await checkAccountWithKeys(page, world.user);
     // The reviewed plan is what plan.json holds; here it is the runner's test plan for this double.
     const store = new ProjectStore(s.dataDir);
     const [project] = await store.list();
@@ -74,23 +71,10 @@ describe('cutover in the wizard', () => {
   it('asks at each gate, then completes and shows what to check and switch off', async () => {
     const { page } = s;
     await page.getByRole('button', { name: 'Resume the cutover' }).click();
-    const gate = page.getByRole('dialog', { name: 'Ready for the next step?' });
-    const next = page.getByRole('button', { name: 'Continue to the checks after the move' });
-    const asked: string[] = [];
-    // Say yes to every gate and manual step, as a person at the keyboard would.
-    while (!(await next.isVisible())) {
-      await gate.or(next).first().waitFor({ timeout: 120_000 });
-      if (!(await gate.isVisible())) continue;
-      const question = (await gate.locator('.gate-question').textContent()) ?? '';
-      asked.push(question);
-      if (asked.length === 1) {
-        expect(await s.axe()).toEqual([]);
-        await s.shot('gate');
-      }
-      await gate.getByRole('button', { name: 'Go ahead' }).click();
-      // The next question may follow at once, in a new dialog.
-      await expect.poll(async () => (await gate.isVisible()) && (await gate.locator('.gate-question').textContent()) === question, { timeout: 60_000 }).toBe(false);
-    }
+    const asked = await answerGatesUntil(page, page.getByRole('button', { name: 'Continue to the checks after the move' }), async () => {
+      expect(await s.axe()).toEqual([]);
+      await s.shot('gate');
+    });
     expect(asked.some((q) => /^freeze-writes: stop the app on the box/.test(q))).toBe(true);
     expect(asked.some((q) => /^switch-dns: point DNS at AWS/.test(q))).toBe(true);
     expect(await page.getByRole('log', { name: 'Live events' }).textContent()).toMatch(/Resuming apply of shop/);

@@ -1,5 +1,6 @@
 import { undoReady } from '../../../shared/runner/schedule.js';
-import type { Action, PlanStep } from '../../../shared/schema/plan.js';
+import type { JournalState } from '../../../shared/runner/journal-state.js';
+import type { Action, Plan, PlanStep } from '../../../shared/schema/plan.js';
 import type { RunResult } from './apply.js';
 import { RunnerError } from './errors.js';
 import { canCopy } from './exec-data.js';
@@ -15,9 +16,27 @@ export interface RollbackOptions extends RunnerOptions {
   acceptDataLoss?: boolean;
 }
 
-/** The steps a rollback must undo: applied, or started and left half done. */
-function touched(run: Run): Set<string> {
-  return new Set(run.plan.steps.filter((s) => run.state.done.has(s.id) || run.state.startedAt.has(s.id)).map((s) => s.id));
+/** What a rollback would do now, from the journal: shown before it starts (the desktop app), enforced when it runs. */
+export interface RollbackPreview {
+  /** Applied steps, and started ones left half done, latest first. */
+  steps: string[];
+  /** Touched steps that cannot be undone at all: a rollback refuses while there are any. */
+  irreversible: { step: string; reason: string }[];
+  /** Done steps past the point of no return. */
+  pastReturn: string[];
+  /** Copies back to the box the runner cannot make: the writes they carry are lost unless copied by hand. */
+  lostWrites: string[];
+}
+
+export function rollbackPreview(plan: Plan, state: JournalState): RollbackPreview {
+  const touched = plan.steps.filter((s) => state.done.has(s.id) || state.startedAt.has(s.id));
+  const pastReturn = touched.filter((s) => state.done.has(s.id) && s.pointOfNoReturn);
+  return {
+    steps: touched.map((s) => s.id).reverse(),
+    irreversible: touched.flatMap((s) => (s.undo.kind === 'irreversible' ? [{ step: s.id, reason: s.undo.reason }] : [])),
+    pastReturn: pastReturn.map((s) => s.id),
+    lostWrites: pastReturn.flatMap((s) => (s.undo.kind === 'actions' ? s.undo.actions : []).flatMap((a) => (a.kind === 'data-copy' && !canCopy(a) ? [`${s.id}: ${a.engine} ${a.method}`] : []))),
+  };
 }
 
 /** The undo actions as this rollback runs them: without the final snapshot if asked, without the copy back if its loss is accepted. */
@@ -32,18 +51,15 @@ function undoActions(step: PlanStep, opts: RollbackOptions): Action[] {
     });
 }
 
-function refuse(run: Run, steps: Set<string>, opts: RollbackOptions): void {
-  const gone = run.plan.steps.filter((s) => steps.has(s.id) && s.undo.kind === 'irreversible');
-  if (gone.length > 0) {
-    const reason = gone[0]!.undo.kind === 'irreversible' ? gone[0]!.undo.reason : '';
-    throw new RunnerError('POINT_OF_NO_RETURN', `${gone.map((s) => s.id).join(', ')} cannot be undone: ${reason}`, 'nothing was changed; going back now means rebuilding from the final snapshot by hand');
+function refuse(preview: RollbackPreview, opts: RollbackOptions): void {
+  const [first] = preview.irreversible;
+  if (first) {
+    throw new RunnerError('POINT_OF_NO_RETURN', `${preview.irreversible.map((g) => g.step).join(', ')} cannot be undone: ${first.reason}`, 'nothing was changed; going back now means rebuilding from the final snapshot by hand');
   }
-  const pastReturn = run.plan.steps.filter((s) => run.state.done.has(s.id) && s.pointOfNoReturn);
-  const cannotCopy = pastReturn.flatMap((s) => (s.undo.kind === 'actions' ? s.undo.actions : []).filter((a) => a.kind === 'data-copy' && !canCopy(a)).map((a) => `${s.id}: ${a.kind === 'data-copy' ? `${a.engine} ${a.method}` : ''}`));
-  if (cannotCopy.length > 0 && !opts.acceptDataLoss) {
+  if (preview.lostWrites.length > 0 && !opts.acceptDataLoss) {
     throw new RunnerError(
       'POINT_OF_NO_RETURN',
-      `writes have landed on AWS since ${pastReturn.map((s) => s.id).join(', ')}, and the runner cannot copy them back (${cannotCopy.join('; ')})`,
+      `writes have landed on AWS since ${preview.pastReturn.join(', ')}, and the runner cannot copy them back (${preview.lostWrites.join('; ')})`,
       'copy the data back by hand first (rollback.md lists how), then run rollback with --accept-data-loss; or run it now with --accept-data-loss to lose those writes',
     );
   }
@@ -63,8 +79,9 @@ export async function rollback(id: string, opts: RollbackOptions): Promise<RunRe
   let outcome: Omit<RunResult, 'id'> = { result: 'completed', reason: null, error: null };
   try {
     await reconcileInFlight(run);
-    const toUndo = touched(run);
-    refuse(run, toUndo, opts);
+    const preview = rollbackPreview(plan, run.state);
+    refuse(preview, opts);
+    const toUndo = new Set(preview.steps);
     const running = new Map<string, Promise<void>>();
     const failed = new Set<string>();
     let stop: Omit<RunResult, 'id'> | null = null;

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** One key line of an OpenSSH known_hosts file. */
@@ -99,4 +99,19 @@ export async function appendKnownHost(path: string, name: string, blob: Buffer):
   }
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';
   await appendFile(path, `${sep}${formatKnownHostLine(name, blob)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Removes one key line (1-based) from Skylift's file, only if that line still holds the key with
+ * this fingerprint: the file may have changed since it was listed. False when nothing matched.
+ */
+export async function removeKnownHost(path: string, line: number, fingerprint: string): Promise<boolean> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const [entry] = parseKnownHosts(lines[line - 1] ?? '', path);
+  if (!entry || fingerprintOf(entry.key) !== fingerprint) return false;
+  lines.splice(line - 1, 1);
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, lines.join('\n'), { mode: 0o600 });
+  await rename(tmp, path);
+  return true;
 }

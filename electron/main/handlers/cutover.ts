@@ -4,12 +4,13 @@ import { loadAccessKeys } from '../../engine/aws/credential-store.js';
 import type { CredentialSource } from '../../engine/aws/credentials.js';
 import { readCutoverState, runnerHome } from '../../engine/projects/cutover-state.js';
 import { AWS_KEYS_FILE, loadSourceSecrets } from '../../engine/projects/project-secrets.js';
-import { apply } from '../../engine/runner/apply.js';
-import type { AwsAccess } from '../../engine/runner/run.js';
+import { apply, type RunResult } from '../../engine/runner/apply.js';
+import type { AwsAccess, RunnerOptions } from '../../engine/runner/run.js';
+import type { Plan } from '../../../shared/schema/plan.js';
 import type { HandlerDeps } from './deps.js';
 import type { Handlers } from './dispatch.js';
 import { sshOptions } from './inventory.js';
-import type { Jobs } from './jobs.js';
+import type { JobContext, Jobs } from './jobs.js';
 import { UiFailure } from './ui-error.js';
 
 async function credentials(deps: HandlerDeps, projectDir: string, source: TargetState['source']): Promise<CredentialSource> {
@@ -36,34 +37,44 @@ export async function assertPlanOpen(deps: HandlerDeps, projectId: string): Prom
   }
 }
 
+/** What the runner needs for this project's cutover or rollback: its AWS account, its box, and the job to report to. */
+export async function projectRunner(deps: HandlerDeps, projectId: string): Promise<{ plan: Plan; options: (job: JobContext) => RunnerOptions }> {
+  const meta = await deps.store.meta(projectId);
+  const plan = await deps.store.plan(projectId);
+  if (!plan) throw new UiFailure('NO_PLAN', 'there is no plan to run yet', 'read the box and review the design first');
+  if (!meta.target) throw new UiFailure('NO_TARGET', 'the cutover needs an AWS account', 'check the account in the Target step first');
+  const dir = deps.store.dir(projectId);
+  const aws: AwsAccess = { region: meta.target.region, credentials: await credentials(deps, dir, meta.target.source), ...(deps.awsEndpointUrl ? { endpointUrl: deps.awsEndpointUrl } : {}) };
+  const source = meta.source.kind === 'box' ? meta.source.settings : null;
+  const secrets = (await loadSourceSecrets(dir, deps.encryptor)) ?? {};
+  return {
+    plan,
+    options: (job) => ({
+      home: runnerHome(dir),
+      aws,
+      // The box's key was trusted when it was read: from here on a changed key stops the run.
+      ssh: async () => {
+        if (!source) throw new UiFailure('NO_BOX', 'a sample project has no box to move', 'create a project for your own box');
+        return sshOptions(deps, source, secrets, { mode: 'strict' });
+      },
+      confirm: (question) => job.confirm(question),
+      onEvent: (event) => job.runner(event),
+      signal: job.signal,
+      ...deps.runner,
+    }),
+  };
+}
+
+/** A run that ended on a failure fails its job, with the runner's own message and hint. */
+export function failedRun(result: RunResult, what: string): void {
+  if (result.result === 'failed') throw result.error ?? new UiFailure('RUN_FAILED', result.reason ?? `the ${what} stopped on a failure`, 'read the failed step, fix the cause and resume: what is done is not repeated');
+}
+
 export function cutoverHandlers(deps: HandlerDeps, jobs: Jobs): Pick<Handlers, 'cutover:start'> {
   return {
     'cutover:start': async ({ projectId }) => {
-      const meta = await deps.store.meta(projectId);
-      const plan = await deps.store.plan(projectId);
-      if (!plan) throw new UiFailure('NO_PLAN', 'there is no plan to run yet', 'read the box and review the design first');
-      if (!meta.target) throw new UiFailure('NO_TARGET', 'the cutover needs an AWS account', 'check the account in the Target step first');
-      const dir = deps.store.dir(projectId);
-      const aws: AwsAccess = { region: meta.target.region, credentials: await credentials(deps, dir, meta.target.source), ...(deps.awsEndpointUrl ? { endpointUrl: deps.awsEndpointUrl } : {}) };
-      const source = meta.source.kind === 'box' ? meta.source.settings : null;
-      const secrets = (await loadSourceSecrets(dir, deps.encryptor)) ?? {};
-      const jobId = jobs.start(async (job) => {
-        const result = await apply(plan, {
-          home: runnerHome(dir),
-          aws,
-          // The box's key was trusted when it was read: from here on a changed key stops the run.
-          ssh: async () => {
-            if (!source) throw new UiFailure('NO_BOX', 'a sample project has no box to move', 'create a project for your own box');
-            return sshOptions(deps, source, secrets, { mode: 'strict' });
-          },
-          confirm: (question) => job.confirm(question),
-          onEvent: (event) => job.runner(event),
-          signal: job.signal,
-          ...deps.runner,
-        });
-        if (result.result === 'failed') throw result.error ?? new UiFailure('CUTOVER_FAILED', result.reason ?? 'the cutover stopped on a failure', 'read the failed step, fix the cause and resume: what is done is not repeated');
-      });
-      return { jobId };
+      const { plan, options } = await projectRunner(deps, projectId);
+      return { jobId: jobs.start(async (job) => failedRun(await apply(plan, options(job)), 'cutover')) };
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { EventChannel, IpcEvent } from '../../../shared/ipc/contract.js';
 import type { StringEncryptor } from '../../engine/aws/credential-store.js';
 import type { ProjectStore } from '../../engine/projects/project-store.js';
 import type { RunnerOptions } from '../../engine/runner/run.js';
+import type { EventQueue } from '../event-queue.js';
 
 /** Where an export goes: Electron's save dialog in the app, a folder the test picks in the e2e host. */
 export interface SaveLocationRequest {
@@ -17,7 +17,8 @@ export interface HandlerDeps {
   store: ProjectStore;
   /** Electron's safeStorage in the app. */
   encryptor: StringEncryptor;
-  emit<E extends EventChannel>(event: E, payload: IpcEvent<E>): void;
+  /** Events to the window, held until its page listens. */
+  events: Pick<EventQueue, 'push' | 'ready'>;
   chooseSaveLocation(req: SaveLocationRequest): Promise<string | null>;
   appInfo: { version: string; platform: string };
   /** Base for ~/.ssh (config, keys, known_hosts); default the OS home. */

@@ -1,12 +1,11 @@
 import type { HostKeyQuestion } from '../../../shared/ipc/events.js';
-import { Modal } from './modal.js';
+import { QuestionDialog } from './question-dialog.js';
 
 /** First contact with a box: show its key fingerprint and let the user compare before trusting it. */
 export function HostKeyDialog({ question, onAnswer }: { question: HostKeyQuestion; onAnswer: (trust: boolean) => void }) {
   const keyFile = `/etc/ssh/ssh_host_${question.keyType.replace(/^ssh-|-sha2-.*$/g, '')}_key.pub`;
   return (
-    <Modal labelledBy="host-key-title" onCancel={() => onAnswer(false)}>
-      <h2 id="host-key-title">Is this really your box?</h2>
+    <QuestionDialog id="host-key-title" title="Is this really your box?" yes="They match: trust and continue" no="Don't connect" onAnswer={onAnswer}>
       <p>
         Skylift has never connected to <strong>{question.label}</strong> before. It presented this {question.keyType} key:
       </p>
@@ -17,14 +16,6 @@ export function HostKeyDialog({ question, onAnswer }: { question: HostKeyQuestio
         Compare it with the fingerprint your provider's console shows, or run <code>ssh-keygen -lf {keyFile}</code> on the box. If they match, trust it: Skylift
         remembers it and will stop if it ever changes.
       </p>
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => onAnswer(true)}>
-          They match: trust and continue
-        </button>
-        <button type="button" onClick={() => onAnswer(false)}>
-          Don't connect
-        </button>
-      </div>
-    </Modal>
+    </QuestionDialog>
   );
 }

@@ -1,9 +1,10 @@
 import type { WizardStep } from '../../../shared/ipc/project.js';
 
-export type View = 'projects' | WizardStep;
+export type View = 'projects' | 'settings' | WizardStep;
 
 export const STEP_LABELS: Record<View, string> = {
   projects: 'Projects',
+  settings: 'Settings',
   source: 'Source box',
   inventory: 'Inventory',
   target: 'Target',

@@ -19,7 +19,7 @@ export interface CutoverLive {
   steps: Record<string, StepLive>;
   log: LogLine[];
   manual: { step: string; instructions: string } | null;
-  end: { result: 'completed' | 'stopped' | 'failed'; reason: string | null } | null;
+  end: { mode: 'apply' | 'rollback' | 'cleanup'; result: 'completed' | 'stopped' | 'failed'; reason: string | null } | null;
 }
 
 /** The log keeps the latest lines only, so a long run stays light to render. */
@@ -51,7 +51,9 @@ export function applyRunnerEvent(view: CutoverLive, e: RunnerEventSchema): Cutov
       const status = STATUS[e.status];
       const step: StepLive = { status, percent: status === 'done' || status === 'undone' ? 100 : (prev?.percent ?? null), detail: prev?.detail ?? '', error: e.error ?? null, hint: e.hint ?? null };
       const text = `${e.title}: ${e.status}${e.error ? ` — ${e.error}` : ''}`;
-      return { ...view, steps: { ...view.steps, [e.step]: step }, log: log(view, { at: now, level: e.status === 'failed' ? 'warn' : 'info', text }) };
+      // A step that ended no longer waits for the person's part.
+      const manual = view.manual?.step === e.step && status !== 'running' && status !== 'undoing' ? null : view.manual;
+      return { ...view, steps: { ...view.steps, [e.step]: step }, manual, log: log(view, { at: now, level: e.status === 'failed' ? 'warn' : 'info', text }) };
     }
     case 'progress': {
       const prev = view.steps[e.step] ?? { status: 'running', percent: null, detail: '', error: null, hint: null };
@@ -64,7 +66,7 @@ export function applyRunnerEvent(view: CutoverLive, e: RunnerEventSchema): Cutov
     case 'manual':
       return { ...view, manual: { step: e.step, instructions: e.instructions } };
     case 'end':
-      return { ...view, end: { result: e.result, reason: e.reason } };
+      return { ...view, manual: null, end: { mode: e.mode, result: e.result, reason: e.reason } };
     case 'migration':
       return { ...view, log: log(view, { at: now, level: 'info', text: `${e.resumed ? 'Resuming' : 'Starting'} ${e.mode} of ${e.id}` }) };
   }

@@ -6,6 +6,7 @@ import { call } from '../skylift-api.js';
 import type { StepLive } from '../state/cutover-view.js';
 import { useJob } from '../state/job-store.js';
 import { useRequest } from '../state/use-request.js';
+import { RollbackPanel } from './rollback-panel.js';
 
 type Status = StepLive['status'] | 'pending' | 'interrupted';
 
@@ -44,12 +45,18 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
     const l = live?.steps[id]?.status;
     if (l) return l;
     if (cutover?.done.includes(id)) return 'done';
+    if (cutover?.undone.includes(id)) return 'undone';
     if (cutover?.failed.some((f) => f.step === id)) return 'failed';
     if (cutover?.interrupted.includes(id)) return 'interrupted';
     return 'pending';
   };
   const done = plan.steps.filter((s) => statusOf(s.id) === 'done').length;
-  const completed = live?.end?.result === 'completed' || (cutover?.lastRun?.result === 'completed' && !running);
+  // The last run's outcome: this session's job if it ended, else the journal's.
+  const last = live?.end ?? (running ? null : (cutover?.lastRun ?? null));
+  const completed = last?.mode === 'apply' && last.result === 'completed';
+  const rolledBack = last?.mode === 'rollback' && last.result === 'completed';
+  const rollingBack = last?.mode === 'rollback' && last.result !== 'completed';
+  const started = cutover !== null && (cutover.done.length > 0 || cutover.interrupted.length > 0 || cutover.failed.length > 0);
   return (
     <section aria-labelledby="cutover-title">
       <StepHeading id="cutover-title">Cutover</StepHeading>
@@ -67,9 +74,9 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
         <progress max={plan.steps.length} value={done} />
       </label>
       <div className="actions">
-        {!running && !completed && (
+        {!running && !completed && !rollingBack && (
           <button type="button" className="primary" disabled={start.busy || !plan.applicable || !project.meta.target} onClick={() => void start.run(async () => onStarted((await call('cutover:start', { projectId: project.meta.id })).jobId))}>
-            {cutover ? 'Resume the cutover' : 'Start the cutover'}
+            {rolledBack ? 'Start the cutover again' : cutover ? 'Resume the cutover' : 'Start the cutover'}
           </button>
         )}
         {running && jobId && (
@@ -84,10 +91,17 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
         )}
       </div>
       <ErrorNotice error={start.error ?? pause.error ?? job?.error ?? null} />
+      {rolledBack && (
+        <div className="notice notice-warning" role="status">
+          <p className="notice-title">Rolled back</p>
+          <p>What the cutover made on AWS is undone and the box serves again{plan.steps.some((s) => s.phase === 'switch-dns') ? ' (DNS points back at it)' : ''}. Start the cutover again whenever you are ready.</p>
+        </div>
+      )}
       {live?.end && live.end.result !== 'completed' && live.end.reason && <p role="status">Stopped: {live.end.reason}</p>}
       {!live?.end && cutover?.lastRun && cutover.lastRun.result !== 'completed' && !running && (
-        <p role="status">{cutover.lastRun.result === null ? 'The last run ended without finishing (the app was closed or lost its connection): resume to go on.' : `Last run: ${cutover.lastRun.result}${cutover.lastRun.reason ? ` — ${cutover.lastRun.reason}` : ''}.`}</p>
+        <p role="status">{cutover.lastRun.result === null ? `The last ${cutover.lastRun.mode === 'rollback' ? 'rollback' : 'run'} ended without finishing (the app was closed or lost its connection): resume to go on.` : `Last ${cutover.lastRun.mode === 'rollback' ? 'rollback' : 'run'}: ${cutover.lastRun.result}${cutover.lastRun.reason ? ` — ${cutover.lastRun.reason}` : ''}.`}</p>
       )}
+      {started && !running && !rolledBack && <RollbackPanel project={project} resume={rollingBack} onStarted={onStarted} />}
       {live?.manual && (
         <div className="notice notice-warning" role="status">
           <p className="notice-title">Your part ({live.manual.step})</p>
@@ -110,15 +124,18 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
       </ol>
       <section aria-labelledby="aws-log-title">
         <h2 id="aws-log-title">Live events</h2>
-        <ol className="event-log" role="log" aria-label="Live events">
-          {(live?.log ?? []).map((l, i) => (
-            <li key={`${l.at}-${i}`} className={l.level}>
-              <time dateTime={l.at}>{l.at.slice(11, 19)}</time> {l.text}
-            </li>
-          ))}
-        </ol>
+        {/* Focusable, so the keyboard can scroll it. */}
+        <div className="event-log" role="log" aria-label="Live events" tabIndex={0}>
+          <ol>
+            {(live?.log ?? []).map((l, i) => (
+              <li key={`${l.at}-${i}`} className={l.level}>
+                <time dateTime={l.at}>{l.at.slice(11, 19)}</time> {l.text}
+              </li>
+            ))}
+          </ol>
+        </div>
       </section>
-      <p className="muted">To go back at any point, follow the rollback checklist (export it from the Plan step): each step lists its undo.</p>
+      <p className="muted">The rollback checklist (export it from the Plan step) lists each step's undo, for going back by hand.</p>
     </section>
   );
 }

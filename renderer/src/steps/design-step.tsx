@@ -67,6 +67,11 @@ export function DesignStep({ project, onChange, onNext }: { project: ProjectStat
       <StepHeading id="design-title">
         The design: what becomes what
       </StepHeading>
+      {project.cutover && (
+        <p className="notice notice-warning" role="status">
+          The cutover has started, so this design is fixed: its journal belongs to this plan, and the cutover and its rollback run it as it is.
+        </p>
+      )}
       <ErrorNotice error={req.error} onDismiss={req.clear} />
       {design.blockers.length > 0 && (
         <section aria-labelledby="blockers-title">

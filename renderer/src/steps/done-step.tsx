@@ -1,8 +1,9 @@
 import type { ProjectState } from '../../../shared/ipc/project.js';
 import { StepHeading } from '../components/step-heading.js';
+import { RollbackPanel } from './rollback-panel.js';
 
 /** After the switch: what to check, how to go back, what to switch off and when. */
-export function DoneStep({ project }: { project: ProjectState }) {
+export function DoneStep({ project, onRollback }: { project: ProjectState; onRollback: (jobId: string) => void }) {
   const { plan } = project;
   if (!plan) return <p>There is no plan yet.</p>;
   const watch = plan.steps.filter((s) => s.phase === 'watch');
@@ -27,6 +28,7 @@ export function DoneStep({ project }: { project: ProjectState }) {
           </li>
         ))}
       </ol>
+      <RollbackPanel project={project} resume={false} onStarted={onRollback} />
       <h2>What to switch off, and when</h2>
       <ul>
         {decommission.map((s) => (

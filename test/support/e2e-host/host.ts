@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENTS } from '../../../shared/ipc/contract.js';
 import { ProjectStore } from '../../../electron/engine/projects/project-store.js';
 import { createHandlers, dispatch, type HandlerDeps, type Handlers } from '../../../electron/main/handlers/index.js';
 import type { Jobs } from '../../../electron/main/handlers/jobs.js';
+import { EventQueue } from '../../../electron/main/event-queue.js';
 import { aesEncryptor } from './encryptor.js';
 import { initScript } from './init-script.js';
 import { staticFiles } from './static-files.js';
@@ -30,8 +30,8 @@ export interface E2eHost {
   initScript: string;
   /** Every save-dialog request, in order (what the user would have been asked). */
   saveRequests: { title: string; suggestedName: string; folder: boolean; path: string }[];
-  /** Pushes an event to every connected window, as main would (benchmarks stream load with it). */
-  emit: HandlerDeps['emit'];
+  /** Pushes an event to the window, as main would (benchmarks stream load with it). */
+  emit: EventQueue['push'];
   /** Stops the "main process" (jobs cancelled, handlers dropped) and starts a fresh one on the same data. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -48,14 +48,17 @@ export async function startE2eHost(opts: E2eHostOptions): Promise<E2eHost> {
   const inFlight = new Set<Promise<void>>();
   const saveRequests: E2eHost['saveRequests'] = [];
   let wsOrigin = '';
+  // Main's own queue: events wait until a page has said app:ready, as in the app.
+  const events = new EventQueue((envelope) => {
+    if (clients.size === 0) return false;
+    for (const ws of clients) ws.send(JSON.stringify(envelope));
+    return true;
+  });
   const deps: HandlerDeps = {
     dataDir: opts.dataDir,
     store: new ProjectStore(opts.dataDir),
     encryptor,
-    emit: (event, payload) => {
-      const text = JSON.stringify({ event, payload: EVENTS[event].parse(payload) });
-      for (const ws of clients) ws.send(text);
-    },
+    events,
     chooseSaveLocation: async (req) => {
       const path = join(opts.exportDir, req.suggestedName);
       if (req.folder) await mkdir(path, { recursive: true });
@@ -73,7 +76,10 @@ export async function startE2eHost(opts: E2eHostOptions): Promise<E2eHost> {
   const wss = new WebSocketServer({ server: http, path: '/ipc' });
   wss.on('connection', (ws) => {
     clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
+    ws.on('close', () => {
+      clients.delete(ws);
+      if (clients.size === 0) events.hold();
+    });
     ws.on('message', (data) => {
       const { id, channel, payload } = JSON.parse(String(data)) as { id: number; channel: string; payload: unknown };
       const { handlers } = current;
@@ -90,7 +96,7 @@ export async function startE2eHost(opts: E2eHostOptions): Promise<E2eHost> {
     url: `http://127.0.0.1:${port}/`,
     initScript: initScript(`${wsOrigin}/ipc`),
     saveRequests,
-    emit: deps.emit,
+    emit: (event, payload) => events.push(event, payload),
     async restart() {
       for (const ws of clients) ws.terminate();
       await Promise.allSettled([...inFlight]);

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobEvent } from '../../../shared/ipc/events.js';
-import { ProjectStore } from '../../../electron/engine/projects/project-store.js';
 import { createHandlers, dispatch, type HandlerDeps } from '../../../electron/main/handlers/index.js';
+import { handlerDeps } from './handler-deps.js';
 import { Jobs } from '../../../electron/main/handlers/jobs.js';
 import { toUiError } from '../../../electron/main/handlers/ui-error.js';
-import { aesEncryptor } from '../../support/e2e-host/encryptor.js';
 
 describe('main-process handlers (plain functions, no Electron)', () => {
   let dir: string;
@@ -17,14 +16,7 @@ describe('main-process handlers (plain functions, no Electron)', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skylift-handlers-'));
     saveTo = join(dir, 'out');
-    deps = {
-      dataDir: dir,
-      store: new ProjectStore(dir),
-      encryptor: aesEncryptor(),
-      emit: () => undefined,
-      chooseSaveLocation: async () => saveTo,
-      appInfo: { version: 't', platform: 'linux' },
-    };
+    deps = handlerDeps(dir, { chooseSaveLocation: async () => saveTo });
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import { FakeWebContents, fakeElectron } from './fake-electron.js';
 
 const fake = fakeElectron();
 vi.mock('electron', () => fake.module);
-const { registerIpc, sendEvent } = await import('../../../electron/main/ipc.js');
+const { registerIpc, deliverTo } = await import('../../../electron/main/ipc.js');
 
 const calls: unknown[] = [];
 const handlers = new Proxy({} as Handlers, {
@@ -57,13 +57,14 @@ describe('IPC registration', () => {
     expect(result).toEqual({ ok: false, error: { code: 'ENOSPC', message: 'disk full', hint: 'free some space' } });
   });
 
-  it('sends events checked against their schema, and nothing to a closed window', () => {
+  it('delivers events on the one event wire, and reports a closed window as not delivered', () => {
     const wc = new FakeWebContents();
-    sendEvent(wc as never, 'job:event', { type: 'done', jobId: 'j1' });
-    expect(wc.sent).toEqual([{ channel: EVENT_WIRE, payload: { event: 'job:event', payload: { type: 'done', jobId: 'j1' } } }]);
-    expect(() => sendEvent(wc as never, 'job:event', { type: 'nonsense', jobId: 'j1' } as never)).toThrow();
+    const envelope = { event: 'job:event' as const, payload: { type: 'done', jobId: 'j1' } };
+    expect(deliverTo(wc as never, envelope)).toBe(true);
+    expect(wc.sent).toEqual([{ channel: EVENT_WIRE, payload: envelope }]);
     wc.destroyed = true;
-    sendEvent(wc as never, 'job:event', { type: 'done', jobId: 'j2' });
+    expect(deliverTo(wc as never, envelope)).toBe(false);
+    expect(deliverTo(undefined, envelope)).toBe(false);
     expect(wc.sent).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { CHANNELS } from '../../../shared/ipc/contract.js';
+import { CHANNELS, EVENT_WIRE, type EventEnvelope } from '../../../shared/ipc/contract.js';
 import { FakeBrowserWindow, fakeElectron } from './fake-electron.js';
 
 async function boot(lock: boolean) {
@@ -40,5 +40,33 @@ describe('app start', () => {
     win.minimized = true;
     fake.module.app.emit('second-instance');
     expect([win.restored, win.focused]).toEqual([1, 1]);
+  });
+
+  it('holds the events of a job while the page reloads and delivers them in order once it says it is ready', async () => {
+    const { fake } = await boot(true);
+    fake.ready();
+    await vi.waitFor(() => expect(FakeBrowserWindow.created).toHaveLength(1));
+    const win = FakeBrowserWindow.created[0] as FakeBrowserWindow;
+    const page = { senderFrame: { url: 'file:///app/dist/renderer/index.html', parent: null } };
+    const invoke = async (channel: string, payload: unknown = {}) => {
+      const result = (await (fake.handlers.get(channel) as (e: unknown, p: unknown) => Promise<{ ok: boolean; value: unknown }>)(page, payload)) as { ok: true; value: Record<string, unknown> };
+      expect(result.ok).toBe(true);
+      return result.value;
+    };
+    expect(await invoke('app:ready')).toEqual({ delivered: 0 });
+    const { meta } = (await invoke('projects:create', { name: 'reload' })) as { meta: { id: string } };
+
+    win.webContents.fire('did-start-loading');
+    // Nothing listens on port 1: the job reports its phase, then fails, while the page is loading.
+    const { jobId } = await invoke('inventory:start', { projectId: meta.id, source: { destination: '127.0.0.1', port: 1, auth: 'agent', sudo: false }, secrets: {}, remember: false });
+    await vi.waitFor(async () => expect(await invoke('job:cancel', { jobId })).toEqual({ cancelled: false }));
+    expect(win.webContents.sent).toEqual([]);
+
+    const { delivered } = await invoke('app:ready');
+    expect(win.webContents.sent.every((m) => m.channel === EVENT_WIRE)).toBe(true);
+    const types = win.webContents.sent.map((m) => ((m.payload as EventEnvelope).payload as { type: string }).type);
+    expect(types.length).toBe(delivered);
+    expect(types[0]).toBe('phase');
+    expect(['failed', 'cancelled']).toContain(types.at(-1));
   });
 });
