@@ -102,6 +102,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   // Application load balancer (idle timeout, stickiness).
   op('elbv2', 'DescribeLoadBalancers'),
   op('elbv2', 'DescribeListeners'),
+  op('elbv2', 'ModifyListener'),
   op('elbv2', 'DescribeTargetGroups'),
   op('elbv2', 'DescribeTargetGroupAttributes'),
   op('elbv2', 'ModifyTargetGroupAttributes'),
@@ -141,6 +142,8 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('s3', 'PutBucketTagging', { tag: bucketTagging }),
   op('s3', 'HeadBucket', { action: 's3:ListBucket' }),
   op('s3', 'PutObject'),
+  op('s3', 'GetObject'),
+  op('s3', 'HeadObject', { action: 's3:GetObject' }),
   op('s3', 'CreateMultipartUpload', { action: 's3:PutObject' }),
   op('s3', 'UploadPart', { action: 's3:PutObject' }),
   op('s3', 'CompleteMultipartUpload', { action: 's3:PutObject' }),

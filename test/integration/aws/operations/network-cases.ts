@@ -1,7 +1,8 @@
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateTagsCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { createTaggedBucket, emptyAndDeleteBucket, uploadObject } from '../../../../electron/engine/aws/s3.js';
+import { downloadObject } from '../../../../electron/engine/doctor/bundle.js';
 import { s3State } from '../../../support/aws-double/services/s3.js';
 import { SKYLIFT_TAG, type OperationCase } from './context.js';
 
@@ -79,6 +80,22 @@ export const networkCases: OperationCase[] = [
       const bucket = s3State(session.double.world).buckets.get(BUCKET)!;
       expect(bucket.uploads.size).toBe(0);
       expect(bucket.objects.has('data/broken.bin')).toBe(false);
+    },
+  },
+  {
+    name: 'object metadata read without its body',
+    ops: ['s3:HeadObject'],
+    async run({ clients }) {
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'meta/one.txt', Body: 'x', Metadata: { 'skylift-sha256': 'abc' } }));
+      expect(await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'meta/one.txt' }))).toMatchObject({ Metadata: { 'skylift-sha256': 'abc' } });
+      await clients.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'meta/one.txt' }));
+    },
+  },
+  {
+    name: 'deployed source bundle read back',
+    ops: ['s3:GetObject'],
+    async run({ clients }) {
+      expect((await downloadObject(clients, BUCKET, 'bundles/v1.zip')).toString()).toBe('PK\x03\x04 a source bundle');
     },
   },
   {

@@ -13,10 +13,12 @@ interface StoredObject {
   etag: string;
   lastModified: Date;
   contentType?: string;
+  metadata?: Record<string, string>;
 }
 
 interface Upload {
   key: string;
+  metadata?: Record<string, string>;
   parts: Map<number, { body: Buffer; etag: string }>;
 }
 
@@ -90,14 +92,22 @@ function route(req: RestRequest): { operation: string; labels: Record<string, st
   const byMethod: Record<string, string | undefined> = {
     PUT: q('uploadId') && q('partNumber') ? 'UploadPart' : req.headers['x-amz-copy-source'] ? undefined : 'PutObject',
     POST: q('uploads') ? 'CreateMultipartUpload' : q('uploadId') ? 'CompleteMultipartUpload' : undefined,
+    HEAD: 'HeadObject',
     DELETE: q('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject',
+    GET: 'GetObject',
   };
   const operation = byMethod[req.method];
   return operation ? { operation, labels } : undefined;
 }
 
-function store(b: Bucket, key: string, body: Buffer, etag: string, at: number, contentType?: string): void {
-  b.objects.set(key, { body, etag, lastModified: new Date(at), ...(contentType ? { contentType } : {}) });
+function store(b: Bucket, key: string, body: Buffer, etag: string, at: number, contentType?: string, metadata?: Record<string, string>): void {
+  b.objects.set(key, { body, etag, lastModified: new Date(at), ...(contentType ? { contentType } : {}), ...(metadata ? { metadata } : {}) });
+}
+
+function object(ctx: CallContext, input: { Bucket?: string; Key?: string }): StoredObject {
+  const found = bucket(ctx, input.Bucket).objects.get(required(input.Key, 'Key'));
+  if (!found) throw new AwsFault('NoSuchKey', 'The specified key does not exist.', 404);
+  return found;
 }
 
 export const s3: ServiceDef = {
@@ -171,14 +181,19 @@ export const s3: ServiceDef = {
       const body = asBuffer(input.Body);
       verifyChecksums(body, input);
       const etag = `"${md5(body).toString('hex')}"`;
-      store(b, required(input.Key, 'Key'), body, etag, ctx.now, input.ContentType);
+      store(b, required(input.Key, 'Key'), body, etag, ctx.now, input.ContentType, input.Metadata);
       return { ETag: etag, ...(input.ChecksumCRC32 ? { ChecksumCRC32: input.ChecksumCRC32 } : {}) };
+    },
+
+    GetObject: (ctx: CallContext, input: sdk.GetObjectRequest): Out<sdk.GetObjectOutput> => {
+      const found = object(ctx, input);
+      return { Body: found.body, ContentLength: found.body.length, ETag: found.etag, LastModified: found.lastModified, ...(found.contentType ? { ContentType: found.contentType } : {}), ...(found.metadata ? { Metadata: found.metadata } : {}) } as unknown as Out<sdk.GetObjectOutput>;
     },
 
     CreateMultipartUpload: (ctx: CallContext, input: sdk.CreateMultipartUploadRequest): Out<sdk.CreateMultipartUploadOutput> => {
       const b = bucket(ctx, input.Bucket);
       const uploadId = ids.lower(64);
-      b.uploads.set(uploadId, { key: required(input.Key, 'Key'), parts: new Map() });
+      b.uploads.set(uploadId, { key: required(input.Key, 'Key'), parts: new Map(), ...(input.Metadata ? { metadata: input.Metadata } : {}) });
       return { Bucket: b.name, Key: input.Key, UploadId: uploadId, ...(input.ChecksumAlgorithm ? { ChecksumAlgorithm: input.ChecksumAlgorithm } : {}) };
     },
 
@@ -205,7 +220,7 @@ export const s3: ServiceDef = {
         return part;
       });
       const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p.etag.slice(1, -1), 'hex')))).toString('hex')}-${parts.length}"`;
-      store(b, upload.key, Buffer.concat(parts.map((p) => p.body)), etag, ctx.now);
+      store(b, upload.key, Buffer.concat(parts.map((p) => p.body)), etag, ctx.now, undefined, upload.metadata);
       b.uploads.delete(input.UploadId!);
       return { Location: `/${b.name}/${upload.key}`, Bucket: b.name, Key: upload.key, ETag: etag };
     },
@@ -248,6 +263,12 @@ export const s3: ServiceDef = {
         ...(input.ContinuationToken ? { ContinuationToken: input.ContinuationToken } : {}),
         ...(truncated ? { NextContinuationToken: Buffer.from(last).toString('base64url') } : {}),
       };
+    },
+
+    // No ContentLength: the server sets Content-Length from the (empty) reply body; the size is in ListObjectsV2.
+    HeadObject: (ctx: CallContext, input: sdk.HeadObjectRequest): Out<sdk.HeadObjectOutput> => {
+      const o = object(ctx, input);
+      return { ETag: o.etag, LastModified: o.lastModified, ...(o.contentType ? { ContentType: o.contentType } : {}), ...(o.metadata ? { Metadata: o.metadata } : {}) };
     },
 
     DeleteObject: (ctx: CallContext, input: sdk.DeleteObjectRequest) => {
