@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   status: async () => (await import('./commands/status.js')).registerStatus,
   log: async () => (await import('./commands/log.js')).registerLog,
   cleanup: async () => (await import('./commands/cleanup.js')).registerCleanup,
+  doctor: async () => (await import('./commands/doctor.js')).registerDoctor,
 };
 const word = process.argv[2];
 for (const name of word && word in COMMANDS ? [word] : Object.keys(COMMANDS)) (await COMMANDS[name]!())(program);

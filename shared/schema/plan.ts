@@ -80,7 +80,7 @@ export const WaitAction = z.object({
 
 export const VerifyAction = z.object({
   kind: z.literal('verify'),
-  check: z.enum(['http', 'websocket', 'dns', 'eb-health', 'row-counts', 'key-counts', 'file-counts', 'acm-issued', 'env-size', 'sql', 'account', 'output']),
+  check: z.enum(['http', 'websocket', 'socketio', 'dns', 'eb-health', 'row-counts', 'key-counts', 'file-counts', 'acm-issued', 'env-size', 'sql', 'account', 'output']),
   target: Params,
   expect: Params,
 });

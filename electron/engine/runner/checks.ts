@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Json } from '../../../shared/runner/jmespath.js';
 import type { PlanStep, VerifyAction } from '../../../shared/schema/plan.js';
+import { socketIoCheck } from '../doctor/verify-socketio.js';
 import { callAws } from './aws-call.js';
 import { fqdn, recordSetsOf } from './exec-dns.js';
 import { RunnerError } from './errors.js';
@@ -82,6 +83,9 @@ async function zoneFor(run: Run, name: string): Promise<string | null> {
   return null;
 }
 
+/** The rollback's expectation (shared/plan/steps-cutover): the records the switch found, as the journal keeps them. */
+const JOURNALED = 'the values journaled before the switch';
+
 /** A DNS check: against the Route 53 zone when the name lives there (authoritative), else through the system resolver. */
 async function dnsCheck(run: Run, target: Obj, expect: Obj): Promise<Verdict> {
   const name = str(target.name);
@@ -92,6 +96,12 @@ async function dnsCheck(run: Run, target: Obj, expect: Obj): Promise<Verdict> {
     const values = sets.flatMap((s) => (s.AliasTarget ? [s.AliasTarget.DNSName ?? ''] : (s.ResourceRecords ?? []).map((r) => r.Value ?? '')));
     const shown = sets.map((s) => `${s.Type} ${s.AliasTarget ? `alias ${s.AliasTarget.DNSName}` : `${values.join(',')} ttl ${s.TTL}`}`).join('; ') || 'no records';
     if (expect.maxTtl !== undefined) return { ok: sets.length > 0 && sets.every((s) => s.AliasTarget || (s.TTL ?? Infinity) <= Number(expect.maxTtl)), detail: `${name}: ${shown}` };
+    if (expect.resolvesTo === JOURNALED) {
+      const before = run.state.dnsBefore.find((d) => d.zone === zone && sameName(d.name, name));
+      const want = ((before?.recordSets ?? []) as { ResourceRecords?: { Value?: string }[]; AliasTarget?: { DNSName?: string } }[]).flatMap((s) => (s.AliasTarget ? [s.AliasTarget.DNSName ?? ''] : (s.ResourceRecords ?? []).map((r) => r.Value ?? '')));
+      const same = before !== undefined && want.length === values.length && want.every((w) => values.some((v) => sameName(v, w)));
+      return { ok: same, detail: `${name}: ${shown}, want ${want.join(',') || '(nothing journaled)'} as before the switch` };
+    }
     if (typeof expect.resolvesTo === 'string') return { ok: values.some((v) => sameName(v, str(expect.resolvesTo))), detail: `${name}: ${shown}, want ${str(expect.resolvesTo)}` };
     return { ok: false, detail: `no DNS expectation the runner understands: ${str(expect)}` };
   }
@@ -215,7 +225,7 @@ async function envSize(run: Run, step: PlanStep, expect: Obj): Promise<Verdict> 
   return { ok: size <= max, detail: `environment properties total ${size} characters (limit ${max})` };
 }
 
-const POLLED = new Set<VerifyAction['check']>(['eb-health', 'acm-issued', 'dns', 'http', 'websocket']);
+const POLLED = new Set<VerifyAction['check']>(['eb-health', 'acm-issued', 'dns', 'http', 'websocket', 'socketio']);
 
 /** Checks the runner can make by itself (the rest a person confirms). */
 export function automatic(action: VerifyAction): boolean {
@@ -240,6 +250,8 @@ async function once(run: Run, step: PlanStep, action: VerifyAction, target: Obj,
       return httpCheck(run, target, expect);
     case 'websocket':
       return websocketCheck(run, target, expect);
+    case 'socketio':
+      return socketIoCheck(run, target, expect);
     default:
       return { ok: false, detail: `the runner cannot check ${action.check} by itself` };
   }

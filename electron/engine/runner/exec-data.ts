@@ -5,21 +5,33 @@ import { join } from 'node:path';
 import type { Json } from '../../../shared/runner/jmespath.js';
 import { uploadObject } from '../aws/s3.js';
 import { journaled } from './effect.js';
+import { filesCopyAction } from './exec-files.js';
 import { awsFailure } from './exec-aws.js';
 import { secretToSsm } from './exec-secrets.js';
+import { replicates, replicationAction } from './exec-replication.js';
 import { copyData } from '../data/index.js';
 import type { TargetUrl } from '../../../shared/data/target-url.js';
-import type { DataSource } from '../../../shared/schema/data.js';
+import type { DataEvent, DataSource } from '../../../shared/schema/data.js';
+import type { SshSession } from '../ssh/index.js';
+import { findServerSocket } from '../data/box-socket.js';
+import { copyBackMysql } from '../data/copy-back-mysql.js';
+import { copyBackPostgres } from '../data/copy-back-postgres.js';
 import { readDbSecret } from './secrets.js';
 import { boxFiles, mergeBundle, overlayFiles, zip } from './source-bundle.js';
+import { overlayS3Bundle } from '../doctor/bundle.js';
 
 type DataCopy = Extract<Action, { kind: 'data-copy' }>;
 
 /** Whether the runner can carry out this copy itself. */
 export function canCopy(action: DataCopy): boolean {
   if (action.engine === 'env' || action.engine === 'source-bundle' || action.engine === 'memcached') return true;
-  // From the box to the created resource only: copies back to the box and replication are not carried out yet.
+  if (replicates(action)) return true;
+  // Files: to or from an S3 bucket (EFS targets are not carried out yet).
+  if (action.engine === 'files') return ('bucket' in action.source || 'bucket' in action.target) && (action.method === 'sync' || action.method === 'sync-delta');
   const toAws = 'host' in action.source && 'endpoint' in action.target;
+  const toBox = 'endpoint' in action.source && 'host' in action.target;
+  // Copies back go from RDS to the box only (replication is exec-replication's, above).
+  if (toBox) return SQL.has(action.engine) && action.method === 'dump-restore';
   return toAws && (action.engine === 'redis' ? action.method === 'key-copy' : SQL.has(action.engine) && action.method === 'dump-restore');
 }
 
@@ -51,17 +63,24 @@ async function sourceBundle(ctx: ActionContext, key: string, action: DataCopy, r
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const num = (v: Json | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** What the engine reads on the box, for one database (null for Redis and memcached: the whole server). */
-function dataSource(engine: DataCopy['engine'], source: Obj, database: string | null): DataSource {
+/** What the engine reads on the box, for one database (null for Redis and memcached: the whole server); a database server is reached over its unix socket, found on the box by its port. */
+export async function dataSource(session: SshSession, engine: DataCopy['engine'], source: Obj, database: string | null, signal?: AbortSignal): Promise<DataSource> {
   const port = num(source.port);
-  if (engine === 'postgres') return { engine, database: database ?? '', ...(str(source.socketDir) ? { host: str(source.socketDir) } : {}), ...(port ? { port } : {}) };
-  if (engine === 'mysql' || engine === 'mariadb') return { engine: 'mysql', database: database ?? '', ...(str(source.socket) ? { socket: str(source.socket) } : {}), ...(port ? { port } : {}) };
+  if (engine === 'postgres') {
+    const socket = port ? await findServerSocket(session, 'postgres', port, signal) : null;
+    const dir = socket ? socket.slice(0, socket.lastIndexOf('/')) : str(source.socketDir);
+    return { engine, database: database ?? '', ...(dir ? { host: dir } : {}), ...(port ? { port } : {}) };
+  }
+  if (engine === 'mysql' || engine === 'mariadb') {
+    const socket = (port ? await findServerSocket(session, 'mysql', port, signal) : null) ?? str(source.socket);
+    return { engine: 'mysql', database: database ?? '', ...(socket ? { socket } : {}), ...(port ? { port } : {}) };
+  }
   if (engine === 'redis') return { engine, ...(port ? { port } : {}) };
   return { engine: 'memcached' };
 }
 
 /** The created resource as a parsed target URL; the master password is read from its RDS-managed secret and only remembered for scrubbing. */
-async function targetUrl(run: ActionContext['run'], engine: DataCopy['engine'], target: Obj, database: string | null): Promise<TargetUrl> {
+export async function targetUrl(run: ActionContext['run'], engine: DataCopy['engine'], target: Obj, database: string | null): Promise<TargetUrl> {
   const host = String(target.endpoint);
   const port = num(target.port) ?? 0;
   const kind = engine === 'redis' ? 'redis' : engine === 'postgres' ? 'postgres' : 'mysql';
@@ -87,7 +106,7 @@ async function storeCopy(ctx: ActionContext, key: string, action: DataCopy, reus
       const url = action.engine === 'memcached' ? '' : await targetUrl(run, action.engine, target, database);
       const result = await copyData({
         session,
-        source: dataSource(action.engine, source, database),
+        source: await dataSource(session, action.engine, source, database, run.opts.signal),
         target: url,
         // The database is the plan's own on an instance it created: a retry after a failed or mismatched copy, and the final sync, start it over.
         replace: true,
@@ -101,6 +120,27 @@ async function storeCopy(ctx: ActionContext, key: string, action: DataCopy, reus
   }
 }
 
+/** Databases copied back from RDS to the box (a rollback after the switch): the box's rows saved to a file on the box, then replaced and verified. */
+async function copyBack(ctx: ActionContext, key: string, action: DataCopy, reuse: boolean): Promise<void> {
+  const { run, step } = ctx;
+  const source = (await run.resolve(action.source as Json)).value as Obj;
+  const target = (await run.resolve(action.target as Json)).value as Obj;
+  const names = Array.isArray(target.databases) ? target.databases.map(String) : [];
+  for (const [i, database] of names.entries()) {
+    await journaled(run, step.id, `${key}#${i}`, { kind: 'data-copy', service: action.engine, operation: 'copy-back', params: { source: `${String(source.endpoint)}:${num(source.port) ?? ''}/${database}`, target: `${String(target.host)}:${database}` }, token: null }, async () => {
+      const session = await run.boxes.session(String(target.host));
+      const from = await targetUrl(run, action.engine, source, database);
+      const box = await dataSource(session, action.engine, target, database, run.opts.signal);
+      const onEvent = (e: DataEvent) => run.emit(e.type === 'notice' ? { type: 'notice', step: step.id, level: e.level, message: run.scrub(e.message) } : { type: 'progress', step: step.id, phase: step.phase, percent: e.total ? Math.round((100 * e.done) / e.total) : 0, detail: `${database}: ${e.phase} ${e.done}/${e.total ?? '?'} ${e.unit}`, elapsedMs: ctx.budget.elapsed(), expectedMs: [0, ctx.budget.ms] });
+      const common = { session, from, migration: run.id, onEvent, ...(run.opts.signal ? { signal: run.opts.signal } : {}) };
+      const result = box.engine === 'postgres' ? await copyBackPostgres({ ...common, box }) : box.engine === 'mysql' ? await copyBackMysql({ ...common, box }) : null;
+      if (!result) throw unsupported(step, `copy ${action.engine} back to the box`);
+      run.emit({ type: 'notice', step: step.id, level: 'info', message: `${database} copied back to ${String(target.host)}; its previous state is saved on the box in ${result.backup}` });
+      return { outputs: { backup: result.backup, tables: result.verify.tables.length, verified: result.verify.ok } };
+    }, reuse);
+  }
+}
+
 /** A `data-copy` action by engine and method. */
 export async function dataCopyAction(ctx: ActionContext, key: string, action: DataCopy, reuse: boolean): Promise<void> {
   if (action.engine === 'env') {
@@ -108,7 +148,19 @@ export async function dataCopyAction(ctx: ActionContext, key: string, action: Da
     return;
   }
   if (action.engine === 'source-bundle') {
-    await sourceBundle(ctx, key, action, reuse);
+    await (action.method === 'overlay-s3' ? overlayS3Bundle : sourceBundle)(ctx, key, action, reuse);
+    return;
+  }
+  if (action.engine === 'files') {
+    await filesCopyAction(ctx, key, action, reuse);
+    return;
+  }
+  if (replicates(action)) {
+    await replicationAction(ctx, key, action, reuse);
+    return;
+  }
+  if (canCopy(action) && 'endpoint' in action.source) {
+    await copyBack(ctx, key, action, reuse);
     return;
   }
   if (canCopy(action)) {

@@ -5,6 +5,19 @@ import type { OptionSetting } from './eb-options.js';
 import { applyLoadBalancerOptions, launchResources, releaseResources } from './eb-resources.js';
 import { EB, ebState, type EnvRecord } from './eb-state.js';
 import { lbProxies } from './load-balancers.js';
+import { findObject } from './s3.js';
+
+/** What stands in for an environment's instances in a test: told the source bundle of each version deployed to it. */
+export type DeployHook = (bundle: Buffer) => void | Promise<void>;
+export const deployHooks = (world: World) => world.scoped('eb-deploy-hooks', '-', null, () => new Map<string, DeployHook>());
+
+/** The instances get the environment's current version (when a test stands in for them). */
+async function deploy(world: World, rec: EnvRecord): Promise<void> {
+  const hook = deployHooks(world).get(rec.env.EnvironmentName!);
+  const version = rec.env.VersionLabel && ebState(world, accountOf(rec), regionOf(rec)).versions.get(`${rec.env.ApplicationName}/${rec.env.VersionLabel}`);
+  const bundle = version && version.SourceBundle ? findObject(world, regionOf(rec), version.SourceBundle.S3Bucket ?? '', version.SourceBundle.S3Key ?? '') : undefined;
+  if (hook && bundle) await hook(bundle);
+}
 
 // The environment ARN carries its account and region: arn:aws:elasticbeanstalk:REGION:ACCOUNT:environment/APP/ENV
 const regionOf = (rec: EnvRecord) => rec.env.EnvironmentArn!.split(':')[3]!;
@@ -42,8 +55,10 @@ export function launch(ctx: CallContext, rec: EnvRecord): void {
     rec.resources = launchResources(ctx.world, ctx.account, ctx.region, rec, at);
     for (const message of rec.resources.created) event(ctx.world, rec, at, message);
   });
-  later(ctx, 200_000, (at) => {
-    if (!ctx.world.faults.neverReady(name)) event(ctx.world, rec, at, 'Instance deployment completed successfully.');
+  later(ctx, 200_000, async (at) => {
+    if (ctx.world.faults.neverReady(name)) return;
+    await deploy(ctx.world, rec);
+    event(ctx.world, rec, at, 'Instance deployment completed successfully.');
   });
   later(ctx, 240_000, async (at) => {
     if (ctx.world.faults.neverReady(name) || !settled(rec, at, 'Launching', 'Ready')) return;
@@ -70,7 +85,10 @@ export function scheduleUpdate(ctx: CallContext, rec: EnvRecord, update: EnvUpda
   event(ctx.world, rec, ctx.now, 'Environment update is starting.', 'INFO', ctx.requestId);
   later(ctx, 30_000, async (at) => {
     rec.options = update.options;
-    if (update.versionLabel) rec.env.VersionLabel = update.versionLabel;
+    if (update.versionLabel) {
+      rec.env.VersionLabel = update.versionLabel;
+      await deploy(ctx.world, rec);
+    }
     if (update.description !== undefined) rec.env.Description = update.description;
     if (update.platform) Object.assign(rec.env, { SolutionStackName: update.platform.solutionStack, PlatformArn: update.platform.arn });
     const lb = rec.resources?.lb;

@@ -69,6 +69,15 @@ export const elbv2: ServiceDef = {
       };
     },
 
+    // Only the default actions (a rollback puts up a fixed 503 before the data is copied back).
+    ModifyListener: (ctx: CallContext, input: sdk.ModifyListenerInput): Out<sdk.ModifyListenerOutput> => {
+      const arn = required(input.ListenerArn, 'ListenerArn');
+      const listener = albs(ctx).flatMap((lb) => lb.application.listeners).find((l) => l.ListenerArn === arn);
+      if (!listener) throw new AwsFault('ListenerNotFound', `Listeners '${arn}' not found`, 400);
+      if (input.DefaultActions) listener.DefaultActions = input.DefaultActions;
+      return { Listeners: [listener] };
+    },
+
     DescribeTargetGroups: (ctx: CallContext, input: sdk.DescribeTargetGroupsInput): Out<sdk.DescribeTargetGroupsOutput> => {
       const groups = input.LoadBalancerArn
         ? findLoadBalancer(ctx.world, ctx.account, ctx.region, input.LoadBalancerArn, 'application').application.targetGroups
