@@ -257,6 +257,16 @@ function buckets(b: PlanBuilder, d: Design): void {
         aws('s3', 'CreateBucket', { Bucket: bucket.name, ...(d.migration.region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: d.migration.region } }) }),
         aws('s3', 'PutPublicAccessBlock', { Bucket: bucket.name, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
         aws('s3', 'PutBucketVersioning', { Bucket: bucket.name, VersioningConfiguration: { Status: 'Enabled' } }),
+        // A copy killed mid-upload leaves parts S3 bills for but never shows; overwritten and deleted files are kept 30 days, then go.
+        aws('s3', 'PutBucketLifecycleConfiguration', {
+          Bucket: bucket.name,
+          LifecycleConfiguration: {
+            Rules: [
+              { ID: 'abort-incomplete-uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+              { ID: 'expire-old-versions', Status: 'Enabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+            ],
+          },
+        }),
         aws('s3', 'PutBucketTagging', { Bucket: bucket.name, Tagging: { TagSet: tags(d.migration.name) } }),
         ...(bucket.cloudfront ? cdnActions(bucket, d.migration.region) : []),
       ],

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutBucketTaggingCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, PutBucketTaggingCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { AwsClients } from './clients.js';
@@ -40,19 +40,22 @@ function abortControllerFor(signal: AbortSignal): AbortController {
   return controller;
 }
 
-/** Deletes every object (1000 per request) and then the bucket. */
-export async function emptyAndDeleteBucket(clients: AwsClients, bucket: string): Promise<number> {
+/** Deletes every object version and delete marker (1000 per request), so a versioned bucket can go too. */
+export async function emptyBucket(clients: AwsClients, bucket: string): Promise<number> {
   let deleted = 0;
-  let token: string | undefined;
-  do {
-    const page = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
-    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
-    if (keys.length) {
-      await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
-      deleted += keys.length;
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  for (;;) {
+    // Deleting shifts the listing: each round starts again from the top until nothing is left.
+    const page = await clients.s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, ...(v.VersionId ? { VersionId: v.VersionId } : {}) }));
+    if (objects.length === 0) return deleted;
+    await clients.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+    deleted += objects.length;
+  }
+}
+
+/** Empties the bucket (every version) and deletes it. */
+export async function emptyAndDeleteBucket(clients: AwsClients, bucket: string): Promise<number> {
+  const deleted = await emptyBucket(clients, bucket);
   await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   return deleted;
 }

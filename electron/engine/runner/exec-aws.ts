@@ -3,6 +3,7 @@ import { evaluate, type Json } from '../../../shared/runner/jmespath.js';
 import { expandEach } from '../../../shared/runner/resolve.js';
 import type { AwsAction, PlanStep } from '../../../shared/schema/plan.js';
 import { hintFor } from '../aws/errors.js';
+import { emptyBucket } from '../aws/s3.js';
 import { adoptAfter, resourceToken } from './adopt.js';
 import { callAws, errorCode, httpStatus, type AwsResponse } from './aws-call.js';
 import { journaled } from './effect.js';
@@ -59,6 +60,12 @@ async function callWhenReady(run: Run, step: PlanStep, action: AwsAction, params
       try {
         return { response: await callAws(run.clients, action.service, action.operation, params, run.opts.signal), adopted: false };
       } catch (err) {
+        // Undoing the plan's own bucket: its objects (every version) go with it, as the step's undo says.
+        if (undo && action.service === 's3' && action.operation === 'DeleteBucket' && errorCode(err) === 'BucketNotEmpty') {
+          const deleted = await emptyBucket(run.clients, String(params.Bucket));
+          run.record({ type: 'note', step: step.id, key: `empty:${String(params.Bucket)}`, message: `emptied bucket ${String(params.Bucket)}: ${deleted} object versions and delete markers` });
+          continue;
+        }
         if (!undo || !inUse(err) || budget.remaining() < run.pollMs()) throw err;
         await run.sleep(run.pollMs(10_000));
       }

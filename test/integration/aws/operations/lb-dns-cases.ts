@@ -15,6 +15,7 @@ import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
+  ModifyListenerCommand,
   ModifyLoadBalancerAttributesCommand,
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -43,6 +44,21 @@ export const lbDnsCases: OperationCase[] = [
       await expect(elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '5000' }] }))).rejects.toMatchObject({ name: 'ValidationError' });
       const after = await elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '120' }] }));
       expect(after.Attributes).toContainEqual({ Key: 'idle_timeout.timeout_seconds', Value: '120' });
+    },
+  },
+  {
+    name: 'ALB listener answers 503 for maintenance (the way back stops writes on AWS), then forwards again',
+    ops: ['elbv2:ModifyListener'],
+    async run(ctx) {
+      const elbv2 = ctx.clients.elbv2;
+      const listener = (await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: ctx.get('albArn') }))).Listeners![0]!;
+      const maintenance = [{ Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'Down for maintenance' } }];
+      const changed = await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: maintenance }));
+      expect(changed.Listeners?.[0]?.DefaultActions).toMatchObject(maintenance);
+      await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: listener.DefaultActions }));
+      const back = (await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listener.ListenerArn!] }))).Listeners![0]!;
+      expect(back.DefaultActions).toEqual(listener.DefaultActions);
+      await expect(elbv2.send(new ModifyListenerCommand({ ListenerArn: `${listener.ListenerArn}-gone`, DefaultActions: maintenance }))).rejects.toMatchObject({ name: 'ListenerNotFoundException' });
     },
   },
   {

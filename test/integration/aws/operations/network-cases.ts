@@ -1,5 +1,15 @@
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateTagsCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
-import { DeleteObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
 import { createTaggedBucket, emptyAndDeleteBucket, uploadObject } from '../../../../electron/engine/aws/s3.js';
 import { downloadObject } from '../../../../electron/engine/doctor/bundle.js';
@@ -96,6 +106,32 @@ export const networkCases: OperationCase[] = [
     ops: ['s3:GetObject'],
     async run({ clients }) {
       expect((await downloadObject(clients, BUCKET, 'bundles/v1.zip')).toString()).toBe('PK\x03\x04 a source bundle');
+    },
+  },
+  {
+    name: 'an uploads bucket as the plan makes it: private, versioned, stale multipart uploads aborted; emptied version by version',
+    ops: ['s3:PutPublicAccessBlock', 's3:PutBucketVersioning', 's3:PutBucketLifecycleConfiguration', 's3:ListObjectVersions'],
+    async run({ clients, session }) {
+      const Bucket = `${BUCKET}-uploads`;
+      await createTaggedBucket(clients, Bucket);
+      const block = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+      await clients.s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: block }));
+      await clients.s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      const rule = { ID: 'abort-incomplete-uploads', Status: 'Enabled' as const, Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } };
+      await clients.s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [rule] } }));
+      expect(s3State(session.double.world).buckets.get(Bucket)).toMatchObject({ publicAccessBlock: block, versioning: 'Enabled', lifecycle: [rule] });
+      const first = await clients.s3.send(new PutObjectCommand({ Bucket, Key: 'a.jpg', Body: 'one' }));
+      await clients.s3.send(new PutObjectCommand({ Bucket, Key: 'a.jpg', Body: 'two' }));
+      await clients.s3.send(new PutObjectCommand({ Bucket, Key: 'b.jpg', Body: 'gone' }));
+      await clients.s3.send(new DeleteObjectCommand({ Bucket, Key: 'b.jpg' }));
+      const listed = await clients.s3.send(new ListObjectVersionsCommand({ Bucket }));
+      expect(listed.Versions?.map((v) => [v.Key, v.IsLatest, v.Size])).toEqual([['a.jpg', true, 3], ['a.jpg', false, 3], ['b.jpg', false, 4]]);
+      expect(listed.Versions?.[1]?.VersionId).toBe(first.VersionId);
+      expect(listed.DeleteMarkers?.map((m) => [m.Key, m.IsLatest])).toEqual([['b.jpg', true]]);
+      expect((await clients.s3.send(new ListObjectsV2Command({ Bucket }))).Contents?.map((o) => o.Key)).toEqual(['a.jpg']);
+      // A versioned bucket is only empty once every version and marker is gone.
+      await expect(clients.s3.send(new DeleteObjectCommand({ Bucket, Key: 'a.jpg' })).then(() => emptyAndDeleteBucket(clients, Bucket))).resolves.toBe(5);
+      expect(s3State(session.double.world).buckets.has(Bucket)).toBe(false);
     },
   },
   {

@@ -12,8 +12,18 @@ interface StoredObject {
   body: Buffer;
   etag: string;
   lastModified: Date;
+  /** 'null' until the bucket's versioning is enabled, as S3 names it. */
+  versionId: string;
   contentType?: string;
   metadata?: Record<string, string>;
+}
+
+/** A version that is no longer current: an older object, or a delete marker. */
+interface OldVersion {
+  key: string;
+  versionId: string;
+  lastModified: Date;
+  object: StoredObject | null;
 }
 
 interface Upload {
@@ -29,6 +39,11 @@ interface Bucket {
   created: Date;
   tags: Tag[];
   objects: Map<string, StoredObject>;
+  /** Older versions and delete markers, kept while versioning is enabled. */
+  history: OldVersion[];
+  versioning?: sdk.BucketVersioningStatus;
+  publicAccessBlock?: sdk.PublicAccessBlockConfiguration;
+  lifecycle?: sdk.LifecycleRule[];
   uploads: Map<string, Upload>;
 }
 
@@ -78,10 +93,13 @@ function route(req: RestRequest): { operation: string; labels: Record<string, st
   const labels: Record<string, string> = { Bucket: decodeURIComponent(bucketPart) };
   const q = (k: string) => req.query.has(k);
   if (keyParts.length === 0 || (keyParts.length === 1 && keyParts[0] === '')) {
+    const sub = ['tagging', 'versioning', 'lifecycle', 'publicAccessBlock'].find(q);
+    const put: Record<string, string> = { tagging: 'PutBucketTagging', versioning: 'PutBucketVersioning', lifecycle: 'PutBucketLifecycleConfiguration', publicAccessBlock: 'PutPublicAccessBlock' };
+    const get: Record<string, string> = { versioning: 'GetBucketVersioning', lifecycle: 'GetBucketLifecycleConfiguration', publicAccessBlock: 'GetPublicAccessBlock' };
     const byMethod: Record<string, string | undefined> = {
-      PUT: q('tagging') ? 'PutBucketTagging' : 'CreateBucket',
+      PUT: sub ? put[sub] : 'CreateBucket',
       HEAD: 'HeadBucket',
-      GET: req.query.get('list-type') === '2' ? 'ListObjectsV2' : undefined,
+      GET: sub ? get[sub] : q('versions') ? 'ListObjectVersions' : req.query.get('list-type') === '2' ? 'ListObjectsV2' : undefined,
       DELETE: 'DeleteBucket',
       POST: q('delete') ? 'DeleteObjects' : undefined,
     };
@@ -100,8 +118,28 @@ function route(req: RestRequest): { operation: string; labels: Record<string, st
   return operation ? { operation, labels } : undefined;
 }
 
-function store(b: Bucket, key: string, body: Buffer, etag: string, at: number, contentType?: string, metadata?: Record<string, string>): void {
-  b.objects.set(key, { body, etag, lastModified: new Date(at), ...(contentType ? { contentType } : {}), ...(metadata ? { metadata } : {}) });
+/** With versioning enabled, what a write or delete replaces stays as an older version. */
+function retire(b: Bucket, key: string, at: number, deleteMarker: boolean): void {
+  if (b.versioning !== 'Enabled') return;
+  const current = b.objects.get(key);
+  if (current) b.history.push({ key, versionId: current.versionId, lastModified: current.lastModified, object: current });
+  if (deleteMarker) b.history.push({ key, versionId: ids.lower(32), lastModified: new Date(at), object: null });
+}
+
+function store(b: Bucket, key: string, body: Buffer, etag: string, at: number, contentType?: string, metadata?: Record<string, string>): string {
+  retire(b, key, at, false);
+  const versionId = b.versioning === 'Enabled' ? ids.lower(32) : 'null';
+  b.objects.set(key, { body, etag, lastModified: new Date(at), versionId, ...(contentType ? { contentType } : {}), ...(metadata ? { metadata } : {}) });
+  return versionId;
+}
+
+/** Deletes one key (a delete marker when versioned) or one version of it. */
+function remove(b: Bucket, key: string, versionId: string | undefined, at: number): void {
+  if (versionId === undefined) {
+    retire(b, key, at, true);
+    b.objects.delete(key);
+  } else if (b.objects.get(key)?.versionId === versionId) b.objects.delete(key);
+  else b.history = b.history.filter((v) => !(v.key === key && v.versionId === versionId));
 }
 
 function object(ctx: CallContext, input: { Bucket?: string; Key?: string }): StoredObject {
@@ -127,6 +165,11 @@ export const s3: ServiceDef = {
       UploadPart: 's3:PutObject',
       CompleteMultipartUpload: 's3:PutObject',
       AbortMultipartUpload: 's3:AbortMultipartUpload',
+      ListObjectVersions: 's3:ListBucketVersions',
+      PutPublicAccessBlock: 's3:PutBucketPublicAccessBlock',
+      GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+      PutBucketLifecycleConfiguration: 's3:PutLifecycleConfiguration',
+      GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
     })[operation] ?? `s3:${operation}`,
   handlers: {
     CreateBucket: (ctx: CallContext, input: sdk.CreateBucketRequest): Out<sdk.CreateBucketOutput> => {
@@ -154,6 +197,7 @@ export const s3: ServiceDef = {
         created: new Date(ctx.now),
         tags: input.CreateBucketConfiguration?.Tags ?? [],
         objects: new Map(),
+        history: [],
         uploads: new Map(),
       });
       return { Location: `/${name}`, BucketArn: `arn:aws:s3:::${name}` };
@@ -170,9 +214,71 @@ export const s3: ServiceDef = {
       bucket(ctx, input.Bucket).tags = required(input.Tagging?.TagSet, 'Tagging');
     },
 
+    PutBucketVersioning: (ctx: CallContext, input: sdk.PutBucketVersioningRequest) => {
+      const status = required(input.VersioningConfiguration?.Status, 'VersioningConfiguration.Status');
+      if (status !== 'Enabled' && status !== 'Suspended') throw new AwsFault('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      bucket(ctx, input.Bucket).versioning = status;
+    },
+
+    GetBucketVersioning: (ctx: CallContext, input: sdk.GetBucketVersioningRequest): Out<sdk.GetBucketVersioningOutput> => {
+      const b = bucket(ctx, input.Bucket);
+      return b.versioning ? { Status: b.versioning } : {};
+    },
+
+    PutPublicAccessBlock: (ctx: CallContext, input: sdk.PutPublicAccessBlockRequest) => {
+      bucket(ctx, input.Bucket).publicAccessBlock = required(input.PublicAccessBlockConfiguration, 'PublicAccessBlockConfiguration');
+    },
+
+    GetPublicAccessBlock: (ctx: CallContext, input: sdk.GetPublicAccessBlockRequest): Out<sdk.GetPublicAccessBlockOutput> => {
+      const config = bucket(ctx, input.Bucket).publicAccessBlock;
+      if (!config) throw new AwsFault('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', 404);
+      return { PublicAccessBlockConfiguration: config };
+    },
+
+    PutBucketLifecycleConfiguration: (ctx: CallContext, input: sdk.PutBucketLifecycleConfigurationRequest): Out<sdk.PutBucketLifecycleConfigurationOutput> => {
+      const rules = required(input.LifecycleConfiguration?.Rules, 'LifecycleConfiguration.Rules');
+      for (const r of rules) {
+        if (r.Status !== 'Enabled' && r.Status !== 'Disabled') throw new AwsFault('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+        if (r.AbortIncompleteMultipartUpload && r.Filter?.Tag) throw new AwsFault('InvalidRequest', 'AbortIncompleteMultipartUpload cannot be specified with Tags.', 400);
+      }
+      bucket(ctx, input.Bucket).lifecycle = rules;
+      return {};
+    },
+
+    GetBucketLifecycleConfiguration: (ctx: CallContext, input: sdk.GetBucketLifecycleConfigurationRequest): Out<sdk.GetBucketLifecycleConfigurationOutput> => {
+      const rules = bucket(ctx, input.Bucket).lifecycle;
+      if (!rules) throw new AwsFault('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', 404);
+      return { Rules: rules };
+    },
+
+    ListObjectVersions: (ctx: CallContext, input: sdk.ListObjectVersionsRequest): Out<sdk.ListObjectVersionsOutput> => {
+      const b = bucket(ctx, input.Bucket);
+      const prefix = input.Prefix ?? '';
+      const all = [
+        ...[...b.objects.entries()].map(([key, o]) => ({ key, versionId: o.versionId, lastModified: o.lastModified, object: o, latest: true })),
+        ...b.history.map((v) => ({ ...v, latest: false })),
+      ]
+        .filter((v) => v.key.startsWith(prefix))
+        .sort((x, y) => (x.key === y.key ? y.lastModified.getTime() - x.lastModified.getTime() : x.key < y.key ? -1 : 1));
+      // A delete marker is the latest version of a key that has no current object.
+      const latest = (v: (typeof all)[number]) => v.latest || (v.object === null && !b.objects.has(v.key) && all.find((w) => w.key === v.key) === v);
+      const start = input.KeyMarker ? all.findIndex((v) => v.key === input.KeyMarker && v.versionId === input.VersionIdMarker) + 1 : 0;
+      const page = all.slice(start, start + (input.MaxKeys ?? 1000));
+      const last = page[page.length - 1];
+      const truncated = start + page.length < all.length;
+      return {
+        Name: b.name,
+        Prefix: prefix,
+        IsTruncated: truncated,
+        Versions: page.filter((v) => v.object).map((v) => ({ Key: v.key, VersionId: v.versionId, IsLatest: latest(v), LastModified: v.lastModified, ETag: v.object!.etag, Size: v.object!.body.length, StorageClass: 'STANDARD' })),
+        DeleteMarkers: page.filter((v) => !v.object).map((v) => ({ Key: v.key, VersionId: v.versionId, IsLatest: latest(v), LastModified: v.lastModified })),
+        ...(truncated && last ? { NextKeyMarker: last.key, NextVersionIdMarker: last.versionId } : {}),
+      };
+    },
+
     DeleteBucket: (ctx: CallContext, input: sdk.DeleteBucketRequest) => {
       const b = bucket(ctx, input.Bucket);
-      if (b.objects.size > 0) throw new AwsFault('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409);
+      if (b.objects.size > 0 || b.history.length > 0) throw new AwsFault('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409);
       s3State(ctx.world).buckets.delete(b.name);
     },
 
@@ -181,8 +287,8 @@ export const s3: ServiceDef = {
       const body = asBuffer(input.Body);
       verifyChecksums(body, input);
       const etag = `"${md5(body).toString('hex')}"`;
-      store(b, required(input.Key, 'Key'), body, etag, ctx.now, input.ContentType, input.Metadata);
-      return { ETag: etag, ...(input.ChecksumCRC32 ? { ChecksumCRC32: input.ChecksumCRC32 } : {}) };
+      const versionId = store(b, required(input.Key, 'Key'), body, etag, ctx.now, input.ContentType, input.Metadata);
+      return { ETag: etag, ...(versionId !== 'null' ? { VersionId: versionId } : {}), ...(input.ChecksumCRC32 ? { ChecksumCRC32: input.ChecksumCRC32 } : {}) };
     },
 
     GetObject: (ctx: CallContext, input: sdk.GetObjectRequest): Out<sdk.GetObjectOutput> => {
@@ -272,15 +378,15 @@ export const s3: ServiceDef = {
     },
 
     DeleteObject: (ctx: CallContext, input: sdk.DeleteObjectRequest) => {
-      bucket(ctx, input.Bucket).objects.delete(required(input.Key, 'Key'));
+      remove(bucket(ctx, input.Bucket), required(input.Key, 'Key'), input.VersionId, ctx.now);
     },
 
     DeleteObjects: (ctx: CallContext, input: sdk.DeleteObjectsRequest): Out<sdk.DeleteObjectsOutput> => {
       const b = bucket(ctx, input.Bucket);
-      const keys = required(input.Delete?.Objects, 'Delete').map((o) => required(o.Key, 'Key'));
-      if (keys.length > 1000) throw new AwsFault('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
-      for (const key of keys) b.objects.delete(key);
-      return { Deleted: input.Delete?.Quiet ? [] : keys.map((Key) => ({ Key })), Errors: [] };
+      const objects = required(input.Delete?.Objects, 'Delete').map((o) => ({ Key: required(o.Key, 'Key'), ...(o.VersionId ? { VersionId: o.VersionId } : {}) }));
+      if (objects.length > 1000) throw new AwsFault('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+      for (const o of objects) remove(b, o.Key, o.VersionId, ctx.now);
+      return { Deleted: input.Delete?.Quiet ? [] : objects, Errors: [] };
     },
   },
 };
