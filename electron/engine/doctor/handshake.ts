@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { io } from 'socket.io-client';
@@ -39,7 +39,8 @@ const portOf = (url: URL) => Number(url.port || (secure(url) ? 443 : 80));
 
 /** An http.Agent whose sockets come from the connector (TLS on top for https). */
 export function connectorAgent(connect: Connector, tls: boolean, servername: string): Agent {
-  const agent = new Agent({ keepAlive: false });
+  // https.request and wss refuse an http.Agent ("Protocol "https:" not supported").
+  const agent = tls ? new HttpsAgent({ keepAlive: false }) : new Agent({ keepAlive: false });
   // Node's agent accepts the callback form of createConnection; its types only show the synchronous one.
   const create = (options: { host?: string; port?: number | string }, done: (err: Error | null, socket?: Socket) => void) => {
     connect(options.host ?? servername, Number(options.port)).then(

@@ -1,5 +1,7 @@
 import type { Agent } from 'node:http';
-import { resolveEndpoint, resolvingAgent } from './proxy/resolver.js';
+import type { Agent as HttpsAgent, AgentOptions as HttpsAgentOptions } from 'node:https';
+import { resolveEndpoint, resolvingAgent, resolvingHttpsAgent } from './proxy/resolver.js';
+import { setTestCa, TestCa } from './proxy/test-ca.js';
 import { DoubleServer } from './server.js';
 import type { ServiceDef } from './service-def.js';
 import { acm } from './services/acm.js';
@@ -31,6 +33,7 @@ export const DEFAULT_ACCOUNT = '123456789012';
 /** A local AWS that the real SDK v3 clients talk to over their real wire protocols. */
 export async function startAwsDouble(options: { speed?: number } = {}) {
   const world = new World(options.speed ?? 1);
+  const ca = setTestCa(world, await TestCa.create());
   const server = new DoubleServer(world, SERVICES);
   const port = await server.listen();
   return {
@@ -71,13 +74,22 @@ export async function startAwsDouble(options: { speed?: number } = {}) {
       await world.scheduler.settle();
       return resolveEndpoint(world, host, port);
     },
+    /** The CA (PEM) that signs every issued ACM certificate, hence what HTTPS/SSL listeners serve. */
+    caCert: ca.cert,
+    /** Its file, for a child process: NODE_EXTRA_CA_CERTS. */
+    caFile: () => ca.certFile,
     /** An http.Agent that connects through `resolve` (for http, ws, socket.io-client). */
     agent(): Agent {
       return resolvingAgent(world);
     },
+    /** The same for https / wss, checking the certificate against the name asked for: `{ ca: double.caCert }` trusts the double's CA. */
+    httpsAgent(options: HttpsAgentOptions = {}): HttpsAgent {
+      return resolvingHttpsAgent(world, options);
+    },
     async close() {
       await lbProxies(world).closeAll();
       await server.close();
+      await ca.close();
     },
   };
 }

@@ -1,19 +1,40 @@
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
+import { issuedCertificate } from '../services/acm.js';
 import { idleTimeoutSeconds, type LbRecord } from '../services/load-balancers.js';
 import type { Endpoint, World } from '../world.js';
+import type { IssuedCertificate } from './test-ca.js';
 
-type Mode = 'http-classic' | 'http-alb' | 'tcp';
+/** How a listener port behaves now. A classic HTTP/HTTPS listener is layer 7 and refuses the
+ * WebSocket upgrade (the 400 behind so many Socket.IO-on-EB reports); TCP/SSL pass bytes; an ALB
+ * (HTTP/HTTPS) passes the upgrade. HTTPS and SSL terminate TLS with the listener's ACM
+ * certificate; the instance side is always plain (the stand-in instances speak plain HTTP). */
+interface Mode {
+  layer: 'http-classic' | 'http-alb' | 'tcp';
+  /** Set for HTTPS/SSL: the listener's certificate ARN ('' when it names none). */
+  certificateArn: string | null;
+}
 
-/** How a listener port behaves now: a classic HTTP listener is layer 7 and refuses the WebSocket
- * upgrade (the 400 behind so many Socket.IO-on-EB reports), TCP passes bytes, an ALB passes the
- * upgrade. HTTPS/SSL listeners terminate TLS on AWS and are not served by the double. */
-function modeOf(lb: LbRecord, port: number): Mode | undefined {
+const LAYERS: Record<LbRecord['kind'], Record<string, Mode['layer']>> = {
+  classic: { HTTP: 'http-classic', HTTPS: 'http-classic', TCP: 'tcp', SSL: 'tcp' },
+  application: { HTTP: 'http-alb', HTTPS: 'http-alb' },
+};
+
+function listenerAt(lb: LbRecord, port: number): { protocol: string; certificate: string | undefined } | undefined {
   if (lb.kind === 'classic') {
-    const protocol = lb.classic.listeners.find((l) => l.LoadBalancerPort === port)?.Protocol?.toUpperCase();
-    return protocol === 'HTTP' ? 'http-classic' : protocol === 'TCP' ? 'tcp' : undefined;
+    const l = lb.classic.listeners.find((x) => x.LoadBalancerPort === port);
+    return l && { protocol: l.Protocol?.toUpperCase() ?? '', certificate: l.SSLCertificateId };
   }
-  return lb.application.listeners.find((l) => l.Port === port)?.Protocol === 'HTTP' ? 'http-alb' : undefined;
+  const l = lb.application.listeners.find((x) => x.Port === port);
+  return l && { protocol: l.Protocol ?? '', certificate: l.Certificates?.[0]?.CertificateArn };
+}
+
+function modeOf(lb: LbRecord, port: number): Mode | undefined {
+  const listener = listenerAt(lb, port);
+  const layer = listener && LAYERS[lb.kind][listener.protocol];
+  if (!listener || !layer) return undefined;
+  return { layer, certificateArn: listener.protocol === 'HTTPS' || listener.protocol === 'SSL' ? (listener.certificate ?? '') : null };
 }
 
 function proxiedPorts(lb: LbRecord): number[] {
@@ -34,8 +55,18 @@ const PROXY_PROTOCOL = 'ProxyProtocolPolicyType';
  * environment's app process, following the listener configuration at each new connection. */
 export class LbProxies {
   private listeners = new Map<string, Listener>();
+  private contexts = new WeakMap<Promise<IssuedCertificate>, Promise<SecureContext>>();
 
   constructor(private readonly world: World) {}
+
+  /** The TLS context of a listener's certificate, or nothing when ACM has no issued certificate by that ARN (in the load balancer's account and region). */
+  private secureContext(lb: LbRecord, arn: string): Promise<SecureContext> | undefined {
+    const issued = issuedCertificate(this.world, lb.account, lb.region, arn);
+    if (!issued) return undefined;
+    let context = this.contexts.get(issued);
+    if (!context) this.contexts.set(issued, (context = issued.then(({ key, cert }) => createSecureContext({ key, cert }))));
+    return context;
+  }
 
   /** Starts and stops listener proxies to match the load balancer's configuration. */
   async sync(lb: LbRecord): Promise<void> {
@@ -105,29 +136,46 @@ export class LbProxies {
     http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.count(lb, 'RequestCount');
       const backend = this.backend(lb);
-      if (modeOf(lb, port) === 'http-classic' || !backend) {
+      if (modeOf(lb, port)?.layer === 'http-classic' || !backend) {
         const status = backend ? 400 : 503;
         this.count(lb, this.statusMetric(lb, 'ELB', status));
         socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Service Unavailable'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
         return;
       }
-      const upstream = connect(backend.port, backend.host, () => {
-        const headers = forwardedHeaders(req, port);
-        const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]));
-        upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
-        if (head.length) upstream.write(head);
-        this.pipe(lb, socket, upstream);
-      });
-      upstream.on('error', () => socket.destroy());
+      // Written at once and piped at once: a client that leaves before the app answers takes the upstream connection with it.
+      const upstream = connect(backend.port, backend.host);
+      const lines = Object.entries(forwardedHeaders(req, port)).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]));
+      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      this.pipe(lb, socket, upstream);
     });
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.setTimeout(this.idleMs(lb), () => socket.destroy());
+    const server = createServer((raw) => {
       const mode = modeOf(lb, port);
-      if (mode === 'tcp') return this.tcp(lb, socket, port);
-      if (mode) return void http.emit('connection', socket);
-      socket.destroy();
+      if (!mode) return void raw.destroy();
+      const serve = (socket: Socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.setTimeout(this.idleMs(lb), () => socket.destroy());
+        if (mode.layer === 'tcp') this.tcp(lb, socket, raw, port);
+        else http.emit('connection', socket);
+      };
+      if (mode.certificateArn === null) return serve(raw);
+      // No issued certificate: the connection closes before the handshake completes.
+      const context = this.secureContext(lb, mode.certificateArn);
+      if (!context) return void raw.destroy();
+      sockets.add(raw);
+      raw.on('close', () => sockets.delete(raw));
+      raw.on('error', () => raw.destroy());
+      raw.pause();
+      context.then(
+        (secureContext) => {
+          const tls = new TLSSocket(raw, { isServer: true, secureContext });
+          tls.on('error', () => tls.destroy());
+          serve(tls);
+          raw.resume();
+        },
+        () => raw.destroy(),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -136,19 +184,17 @@ export class LbProxies {
     return { server, http, port: (server.address() as AddressInfo).port, sockets };
   }
 
-  private tcp(lb: LbRecord, socket: Socket, port: number): void {
+  /** `raw` is the client's TCP connection (the same socket unless TLS was terminated on it). */
+  private tcp(lb: LbRecord, socket: Socket, raw: Socket, port: number): void {
     const backend = this.backend(lb);
     if (!backend) return void socket.destroy();
-    const upstream = connect(backend.port, backend.host, () => {
-      const listener = lb.classic.listeners.find((l) => l.LoadBalancerPort === port);
-      const names = lb.classic.backendPolicies.get(listener?.InstancePort ?? -1) ?? [];
-      const proxyProtocol = lb.classic.policies.some((p) => names.includes(p.PolicyName!) && p.PolicyTypeName === PROXY_PROTOCOL);
-      if (proxyProtocol) {
-        upstream.write(`PROXY TCP4 ${socket.remoteAddress?.replace('::ffff:', '')} ${socket.localAddress?.replace('::ffff:', '')} ${socket.remotePort} ${port}\r\n`);
-      }
-      this.pipe(lb, socket, upstream);
-    });
-    upstream.on('error', () => socket.destroy());
+    const upstream = connect(backend.port, backend.host);
+    const listener = lb.classic.listeners.find((l) => l.LoadBalancerPort === port);
+    const names = lb.classic.backendPolicies.get(listener?.InstancePort ?? -1) ?? [];
+    if (lb.classic.policies.some((p) => names.includes(p.PolicyName!) && p.PolicyTypeName === PROXY_PROTOCOL)) {
+      upstream.write(`PROXY TCP4 ${raw.remoteAddress?.replace('::ffff:', '')} ${raw.localAddress?.replace('::ffff:', '')} ${raw.remotePort} ${port}\r\n`);
+    }
+    this.pipe(lb, socket, upstream);
   }
 
   /** Both directions, closed together, and closed when idle longer than the LB's idle timeout. */
@@ -159,6 +205,9 @@ export class LbProxies {
     upstream.pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
+    // A side that goes away mid-write (a client hanging up right after the 101) ends both, not the process.
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
   }
 }
 
@@ -168,7 +217,7 @@ function forwardedHeaders(req: IncomingMessage, port: number) {
   return {
     ...req.headers,
     'x-forwarded-for': prior ? `${String(prior)}, ${client}` : client,
-    'x-forwarded-proto': 'http',
+    'x-forwarded-proto': req.socket instanceof TLSSocket ? 'https' : 'http',
     'x-forwarded-port': String(port),
   };
 }

@@ -1,5 +1,7 @@
 import { Agent } from 'node:http';
+import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
 import { connect, type NetConnectOpts, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { environmentByCname } from '../services/eb-state.js';
 import { lbProxies, lbState, type LbRecord } from '../services/load-balancers.js';
 import { recordsNamed } from '../services/route53.js';
@@ -38,18 +40,31 @@ export function resolveEndpoint(world: World, host: string, port: number): Endpo
   throw netError('ENOTFOUND', `getaddrinfo ENOTFOUND ${host} (not a name the AWS double serves)`);
 }
 
-/** An http.Agent whose connections go where `resolveEndpoint` says: hand it to http, ws or
- * socket.io-client (`agent` option) to reach an environment by its real host name. */
-export function resolvingAgent(world: World): Agent {
-  const agent = new Agent({ keepAlive: false });
-  const create = (options: NetConnectOpts & { host?: string; port?: number | string }, callback: (err: Error | null, socket?: Socket) => void) => {
+type Connect = (options: NetConnectOpts & ConnectionOptions & { host?: string; port?: number | string }, callback: (err: Error | null, socket?: Socket) => void) => Socket | undefined;
+
+/** Points an agent's connections where `resolveEndpoint` says, keeping the name it was asked for (SNI, certificate check). */
+function resolving<A extends Agent>(world: World, agent: A, open: (options: NetConnectOpts & ConnectionOptions, host: string) => Socket): A {
+  const create: Connect = (options, callback) => {
+    const host = options.host ?? 'localhost';
     try {
-      const target = resolveEndpoint(world, options.host ?? 'localhost', Number(options.port ?? 80));
-      return connect({ ...options, host: target.host, port: target.port } as NetConnectOpts);
+      const target = resolveEndpoint(world, host, Number(options.port ?? (agent instanceof HttpsAgent ? 443 : 80)));
+      return open({ ...options, host: target.host, port: target.port } as NetConnectOpts & ConnectionOptions, host);
     } catch (err) {
       callback(err as Error);
       return undefined;
     }
   };
   return Object.assign(agent, { createConnection: create });
+}
+
+/** An http.Agent whose connections go where `resolveEndpoint` says: hand it to http, ws or
+ * socket.io-client (`agent` option) to reach an environment by its real host name. */
+export function resolvingAgent(world: World): Agent {
+  return resolving(world, new Agent({ keepAlive: false }), (options) => connect(options));
+}
+
+/** The same for https, wss and Socket.IO over TLS; the certificate is checked against the name
+ * asked for, so pass `{ ca: double.caCert }` to trust the double's CA. */
+export function resolvingHttpsAgent(world: World, options: HttpsAgentOptions = {}): HttpsAgent {
+  return resolving(world, new HttpsAgent({ keepAlive: false, ...options }), (o, host) => tlsConnect({ ...o, servername: o.servername || host }));
 }

@@ -1,6 +1,7 @@
 import * as sdk from '@aws-sdk/client-acm';
 import { AwsFault, required } from '../errors.js';
 import { ids } from '../ids.js';
+import { testCa, type IssuedCertificate } from '../proxy/test-ca.js';
 import type { Out, ServiceDef } from '../service-def.js';
 import { paginate } from '../util.js';
 import type { CallContext, World } from '../world.js';
@@ -13,6 +14,8 @@ interface CertRecord {
   /** When the validation records become visible (ACM takes a few seconds to produce them). */
   recordsAt: number;
   issuing: boolean;
+  /** The real certificate and key, signed by the double's CA, from the moment the status is ISSUED. */
+  issued?: Promise<IssuedCertificate>;
 }
 
 export class AcmState {
@@ -51,8 +54,17 @@ function watchValidation(world: World, account: string, rec: CertRecord): void {
       const issued = new Date(at);
       Object.assign(rec.cert, { Status: 'ISSUED', IssuedAt: issued, NotBefore: issued, NotAfter: new Date(at + 395 * 86_400_000), RenewalEligibility: 'ELIGIBLE' });
       for (const o of rec.cert.DomainValidationOptions ?? []) o.ValidationStatus = 'SUCCESS';
+      rec.issued = testCa(world).issue(rec.cert.SubjectAlternativeNames ?? [rec.cert.DomainName!]);
+      // Awaited by the listeners that serve it; a failure shows there as a failed handshake.
+      rec.issued.catch(() => undefined);
     });
   });
+}
+
+/** What a listener serves for a certificate ARN of its own account and region: nothing unless the certificate exists and is ISSUED. */
+export function issuedCertificate(world: World, account: string, region: string, arn: string | undefined): Promise<IssuedCertificate> | undefined {
+  const rec = arn ? acmState(world, account, region).certs.get(arn) : undefined;
+  return rec?.cert.Status === 'ISSUED' ? rec.issued : undefined;
 }
 
 function view(ctx: CallContext, rec: CertRecord): sdk.CertificateDetail {
