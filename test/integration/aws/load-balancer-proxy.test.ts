@@ -1,6 +1,6 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLoadBalancerListenersCommand, CreateLoadBalancerPolicyCommand, DeleteLoadBalancerListenersCommand, SetLoadBalancerPoliciesForBackendServerCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeListenersCommand, ModifyListenerCommand, ModifyLoadBalancerAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeEnvironmentResourcesCommand } from '@aws-sdk/client-elastic-beanstalk';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { createServer, get, type Agent, type Server } from 'node:http';
@@ -136,6 +136,18 @@ describe('load balancer listeners in front of the app, with a real Socket.IO cli
     const reason = await new Promise<string>((resolve) => socket.once('disconnect', resolve));
     s.double.clock.speed = 1;
     expect(reason).toBe('transport close');
+  });
+
+  it('an ALB listener set to a fixed 503 answers it to requests and upgrades, then forwards again', async () => {
+    const listener = (await s.clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: await loadBalancerOf('alb-env') }))).Listeners![0]!;
+    const maintenance = { Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'Down for maintenance' } };
+    await s.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: [maintenance] }));
+    expect(await httpGet(`http://${cname('alb-env')}/`, agent)).toEqual({ status: 503, body: 'Down for maintenance' });
+    const { socket, error } = await connectSocket(`http://${cname('alb-env')}`, agent);
+    socket.close();
+    expect(error?.description).toMatchObject({ message: expect.stringContaining('503') });
+    await s.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: listener.DefaultActions }));
+    expect((await httpGet(`http://${cname('alb-env')}/`, agent)).status).toBe(200);
   });
 
   it('a Route 53 name pointing at the environment reaches the same listener (the cutover path)', async () => {

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { issuedCertificate } from '../services/acm.js';
@@ -35,6 +35,14 @@ function modeOf(lb: LbRecord, port: number): Mode | undefined {
   const layer = listener && LAYERS[lb.kind][listener.protocol];
   if (!listener || !layer) return undefined;
   return { layer, certificateArn: listener.protocol === 'HTTPS' || listener.protocol === 'SSL' ? (listener.certificate ?? '') : null };
+}
+
+/** An ALB listener whose default action answers by itself (a maintenance 503), instead of forwarding. */
+function fixedResponse(lb: LbRecord, port: number): { status: number; contentType: string; body: string } | undefined {
+  if (lb.kind !== 'application') return undefined;
+  const action = lb.application.listeners.find((x) => x.Port === port)?.DefaultActions?.[0];
+  const config = action?.Type === 'fixed-response' ? action.FixedResponseConfig : undefined;
+  return config && { status: Number(config.StatusCode), contentType: config.ContentType ?? 'text/plain', body: config.MessageBody ?? '' };
 }
 
 function proxiedPorts(lb: LbRecord): number[] {
@@ -119,6 +127,11 @@ export class LbProxies {
         this.count(lb, this.statusMetric(lb, 'ELB', status));
         res.writeHead(status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(text) }).end(text);
       };
+      const fixed = fixedResponse(lb, port);
+      if (fixed) {
+        this.count(lb, this.statusMetric(lb, 'ELB', fixed.status));
+        return void res.writeHead(fixed.status, { 'content-type': fixed.contentType, 'content-length': Buffer.byteLength(fixed.body) }).end(fixed.body);
+      }
       if (!backend) return reply(503, '503 Service Temporarily Unavailable');
       const upstream = httpRequest(
         { host: backend.host, port: backend.port, method: req.method, path: req.url, headers: forwardedHeaders(req, port) },
@@ -136,10 +149,11 @@ export class LbProxies {
     http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.count(lb, 'RequestCount');
       const backend = this.backend(lb);
-      if (modeOf(lb, port)?.layer === 'http-classic' || !backend) {
-        const status = backend ? 400 : 503;
+      const fixed = fixedResponse(lb, port);
+      if (modeOf(lb, port)?.layer === 'http-classic' || !backend || fixed) {
+        const status = fixed?.status ?? (backend ? 400 : 503);
         this.count(lb, this.statusMetric(lb, 'ELB', status));
-        socket.end(`HTTP/1.1 ${status} ${status === 400 ? 'Bad Request' : 'Service Unavailable'}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
         return;
       }
       // Written at once and piped at once: a client that leaves before the app answers takes the upstream connection with it.
