@@ -51,6 +51,17 @@ export interface RdsMysqlStandin {
   stop(): Promise<void>;
 }
 
+/** A master user as RDS creates one (the AWS double's RDS provisions it this way too). */
+export async function createMasterUser(server: MariadbService, user: string, password: string): Promise<void> {
+  const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
+  try {
+    await admin.query('create user ?@? identified by ?', [user, '127.0.0.1', password]);
+    await admin.query(`grant ${RDS_MASTER_PRIVILEGES} on *.* to ?@? with grant option`, [user, '127.0.0.1']);
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function startRdsMysqlStandin(opts: { serverId?: number } = {}): Promise<RdsMysqlStandin> {
   // log_bin_trust_function_creators = 1 is what the target's DB parameter group must say on RDS.
   const server = await startMariadb({ args: [`--server-id=${opts.serverId ?? 2}`, '--log-bin-trust-function-creators=1'] });
@@ -58,11 +69,10 @@ export async function startRdsMysqlStandin(opts: { serverId?: number } = {}): Pr
   const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
   try {
     for (const sql of PROCEDURES) await admin.query(sql);
-    await admin.query(`create user 'master'@'127.0.0.1' identified by '${masterPassword}'`);
-    await admin.query(`grant ${RDS_MASTER_PRIVILEGES} on *.* to 'master'@'127.0.0.1' with grant option`);
   } finally {
     await admin.end();
   }
+  await createMasterUser(server, 'master', masterPassword);
   return {
     server,
     masterUser: 'master',

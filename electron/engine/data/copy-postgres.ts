@@ -23,6 +23,8 @@ export interface PgCopyOptions {
   replace?: boolean;
   /** Compare every table afterwards (default true). */
   verify?: boolean;
+  /** Tables, types, functions… without their rows: what logical replication needs before it starts. */
+  schemaOnly?: boolean;
   onEvent?: (e: DataEvent) => void;
   signal?: AbortSignal;
 }
@@ -208,7 +210,7 @@ export async function copyPostgres(opts: PgCopyOptions): Promise<CopyResult> {
     cancelled(opts.signal);
 
     // pg_dump starts while the target is prepared; its output waits (SSH flow control) until read.
-    dump = runDump((signal) => startPgDump(session, source, dumpClient.path, signal), 'pg_dump', session.label);
+    dump = runDump((signal) => startPgDump(session, source, dumpClient.path, signal, opts.schemaOnly), 'pg_dump', session.label);
     meter.enter('prepare');
     if (!client) {
       await state.admin!.query(`create database ${pgIdent(database)} template template0 encoding 'UTF8'`);

@@ -24,7 +24,7 @@ export interface PgSourceFacts {
  * port (may be empty), libpq connection string naming the database. `sky_pg BIN ARGS…` runs a
  * client as that user against that server.
  */
-const CONNECT = String.raw`
+export const PG_CONNECT = String.raw`
 sky_u=$1; sky_h=$2; sky_p=$3; sky_db=$4
 sky_tab=$(printf '\t')
 sky_pg() {
@@ -47,7 +47,7 @@ ${PG_TABLES_SQL}`;
 /** Finds psql, runs the facts query, then lists every pg_dump installed (any version). */
 function factsScript(): string {
   const doc = heredoc(FACTS_SQL);
-  return `${CONNECT}
+  return `${PG_CONNECT}
 sky_psql=$(command -v psql || ls -1 /usr/lib/postgresql/*/bin/psql /usr/pgsql-*/bin/psql 2>/dev/null | tail -n 1)
 [ -n "$sky_psql" ] || { echo "nopsql"; exit 0; }
 echo "psql$sky_tab$sky_psql"
@@ -63,7 +63,8 @@ export const pgConninfo = (database: string): string => `dbname='${database.repl
 
 const fromHex = (hex: string | undefined): string => Buffer.from(hex ?? '', 'hex').toString('utf8');
 
-function args(source: PostgresSource): string[] {
+/** The positional arguments PG_CONNECT reads. */
+export function pgScriptArgs(source: PostgresSource): string[] {
   checkPgName(source.database);
   if (source.osUser !== undefined) checkPgName(source.osUser, 'OS user');
   return [source.osUser ?? 'postgres', source.host ?? '', source.port === undefined ? '' : String(source.port), pgConninfo(source.database)];
@@ -72,7 +73,7 @@ function args(source: PostgresSource): string[] {
 /** A script that feeds `sql` to psql ($5), as the database's OS user, on the box. */
 function psqlScript(sql: string): string {
   const doc = heredoc(sql);
-  return `${CONNECT}\nsky_pg "$5" -XAtq -v ON_ERROR_STOP=1 -F "$sky_tab" -d "$sky_db" -f - ${doc.open}\n${doc.body}`;
+  return `${PG_CONNECT}\nsky_pg "$5" -XAtq -v ON_ERROR_STOP=1 -F "$sky_tab" -d "$sky_db" -f - ${doc.open}\n${doc.body}`;
 }
 
 function sourceFailure(label: string, source: PostgresSource, stderr: string): DataError {
@@ -87,7 +88,7 @@ function sourceFailure(label: string, source: PostgresSource, stderr: string): D
 }
 
 export async function pgSourceFacts(session: SshSession, source: PostgresSource, signal?: AbortSignal): Promise<PgSourceFacts> {
-  const r = await runScript(session, factsScript(), args(source), { timeoutMs: 120_000, signal });
+  const r = await runScript(session, factsScript(), pgScriptArgs(source), { timeoutMs: 120_000, signal });
   const lines = r.stdout.toString('utf8').split('\n');
   if (lines.includes('nopsql')) {
     throw new DataError('DUMP_CLIENT_MISSING', `no psql or pg_dump on ${session.label}`, 'install the server\'s client package on the box (Debian/Ubuntu: postgresql-client-<major>; RHEL: postgresqlNN)');
@@ -134,15 +135,15 @@ export function chooseDumpClient(facts: Pick<PgSourceFacts, 'dumpClients' | 'ver
   return sorted.find((d) => compareVersions(d.version, facts.version) >= 0) ?? sorted.at(-1) ?? null;
 }
 
-/** Starts pg_dump on the box: plain SQL on stdout, ownership left to whoever restores it. */
-export function startPgDump(session: SshSession, source: PostgresSource, dumpPath: string, signal?: AbortSignal): ExecStream {
-  const body = `${CONNECT}\nsky_pg "$5" --format=plain --no-owner --no-publications --no-subscriptions --no-security-labels --no-tablespaces --encoding=UTF8 -d "$sky_db" </dev/null`;
-  return streamScript(session, body, [...args(source), dumpPath], { signal });
+/** Starts pg_dump on the box: plain SQL on stdout, ownership left to whoever restores it; `schemaOnly` leaves the rows out (replication copies them). */
+export function startPgDump(session: SshSession, source: PostgresSource, dumpPath: string, signal?: AbortSignal, schemaOnly = false): ExecStream {
+  const body = `${PG_CONNECT}\nsky_pg "$5" --format=plain --no-owner --no-publications --no-subscriptions --no-security-labels --no-tablespaces --encoding=UTF8${schemaOnly ? ' --schema-only' : ''} -d "$sky_db" </dev/null`;
+  return streamScript(session, body, [...pgScriptArgs(source), dumpPath], { signal });
 }
 
 /** Runs SQL on the source (as the database's OS user) and returns its tab-separated rows. */
 export async function pgSourceQuery(session: SshSession, source: PostgresSource, psql: string, sql: string, signal?: AbortSignal): Promise<string[][]> {
-  const r = await runScript(session, psqlScript(sql), [...args(source), psql], { signal });
+  const r = await runScript(session, psqlScript(sql), [...pgScriptArgs(source), psql], { signal });
   if (r.code !== 0) throw sourceFailure(session.label, source, r.stderr.toString('utf8'));
   return r.stdout
     .toString('utf8')
