@@ -18,12 +18,13 @@ const WebsocketsStep = lazy(() => import('./steps/websockets-step.js').then((m) 
 const PlanStep = lazy(() => import('./steps/plan-step.js').then((m) => ({ default: m.PlanStep })));
 const CutoverStep = lazy(() => import('./steps/cutover-step.js').then((m) => ({ default: m.CutoverStep })));
 const SettingsPage = lazy(() => import('./settings/settings-page.js').then((m) => ({ default: m.SettingsPage })));
+const DoctorPage = lazy(() => import('./steps/doctor-page.js').then((m) => ({ default: m.DoctorPage })));
 const DoneStep = lazy(() => import('./steps/done-step.js').then((m) => ({ default: m.DoneStep })));
 
 const VIEWS: View[] = ['projects', 'source', 'inventory', 'target', 'design', 'websockets', 'plan', 'cutover', 'done'];
 
 function reachable(view: View, project: ProjectState | null, jobRunning: boolean): boolean {
-  if (view === 'projects' || view === 'settings') return true;
+  if (view === 'projects' || view === 'settings' || view === 'doctor') return true;
   if (!project) return false;
   if (view === 'source') return project.meta.source.kind === 'box';
   if (view === 'inventory') return project.inventories.length > 0 || jobRunning;
@@ -51,7 +52,7 @@ export function App() {
   const go = useCallback(
     (next: View, current: ProjectState | null = project) => {
       setView(next);
-      if (next !== 'projects' && next !== 'settings' && current) void nav.run(async () => setProject(await call('projects:set-step', { projectId: current.meta.id, step: next })));
+      if (next !== 'projects' && next !== 'settings' && next !== 'doctor' && current) void nav.run(async () => setProject(await call('projects:set-step', { projectId: current.meta.id, step: next })));
     },
     [project, nav],
   );
@@ -88,7 +89,7 @@ export function App() {
       <StepNav views={VIEWS} current={view} reachable={(v) => reachable(v, project, job?.outcome === 'running')} onGo={(v) => go(v)} />
       <main id="main">
         <ErrorNotice error={nav.error ?? answer.error} onDismiss={() => (nav.clear(), answer.clear())} />
-        {view === 'projects' && <ProjectsStep onOpen={open} />}
+        {view === 'projects' && <ProjectsStep onOpen={open} onDoctor={() => go('doctor')} />}
         <Suspense fallback={<p>Loading…</p>}>
         {project && view === 'source' && (
           <SourceStep
@@ -106,6 +107,7 @@ export function App() {
         {project && view === 'plan' && <PlanStep project={project} onNext={() => go('cutover')} />}
         {project && view === 'cutover' && <CutoverStep project={project} jobId={jobId} onStarted={setJobId} onNext={() => go('done')} />}
         {view === 'settings' && <SettingsPage />}
+        {view === 'doctor' && <DoctorPage onBack={() => go('projects')} />}
         {project && view === 'done' && (
           <DoneStep
             project={project}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Answers } from '../schema/answers.js';
+import { DoctorAccess, DoctorEnvironment, DoctorExamineRequest, DoctorFix, DoctorUndoRequest } from './doctor.js';
 import { JobEvent, UiError } from './events.js';
-import { CredentialChoice, ExportKind, ProjectId, ProjectState, ProjectSummary, SourceSecrets, SourceSettings, WizardStep } from './project.js';
+import { AwsRegion, CredentialChoice, ExportKind, ProjectId, ProjectState, ProjectSummary, SourceSecrets, SourceSettings, WizardStep } from './project.js';
 import { RollbackPreview, RollbackRequest } from './rollback.js';
 import { SecretKind, SettingsState } from './settings.js';
 
@@ -37,7 +38,7 @@ export const IPC = {
   /** Answers a job's question: trust a host key, pass a cutover gate. */
   'job:answer': { request: z.object({ promptId: z.string(), yes: z.boolean() }).strict(), reply: z.object({ known: z.boolean() }) },
   'target:check': {
-    request: project.extend({ region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region, e.g. us-east-1'), credentials: CredentialChoice, remember: z.boolean() }),
+    request: project.extend({ region: AwsRegion, credentials: CredentialChoice, remember: z.boolean() }),
     reply: ProjectState,
   },
   'design:answer': {
@@ -50,6 +51,16 @@ export const IPC = {
   'rollback:preview': { request: project, reply: RollbackPreview },
   /** Starts the rollback, or resumes it from the journal; like the cutover, a cancelled job is a pause. */
   'rollback:start': { request: project.extend(RollbackRequest.shape).strict(), reply: z.object({ jobId: z.string() }) },
+  /** The account's Elastic Beanstalk environments, for the doctor to pick from. */
+  'doctor:environments': { request: z.object({ access: DoctorAccess }).strict(), reply: z.array(DoctorEnvironment) },
+  /** Reads an environment and shakes hands with it (changes nothing); the job streams progress, then a `doctor` event with the report. */
+  'doctor:examine': { request: DoctorExamineRequest, reply: z.object({ jobId: z.string() }) },
+  /** Applies an examination's fix plan after a confirmation, then examines again; `fixId` is what Undo takes. */
+  'doctor:fix': { request: z.object({ examinationId: z.string().max(64) }).strict(), reply: z.object({ jobId: z.string(), fixId: z.string() }) },
+  /** Fixes made from this app (latest first), including before a restart, with what is left to undo. */
+  'doctor:fixes': { request: none, reply: z.array(DoctorFix) },
+  /** Undoes a fix from its journal (the recorded settings put back), then examines again. */
+  'doctor:undo': { request: DoctorUndoRequest, reply: z.object({ jobId: z.string() }) },
   'settings:read': { request: none, reply: SettingsState },
   /** Removes one key from Skylift's known hosts, if that line still holds that key. */
   'settings:forget-host': { request: z.object({ line: z.number().int().min(1), fingerprint: z.string().max(128) }).strict(), reply: SettingsState },

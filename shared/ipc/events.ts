@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DoctorReport } from './doctor.js';
 import { RunnerEventSchema } from './runner-event.js';
 
 /** An error as the user sees it: what happened and what to do next, never a stack trace. */
@@ -18,9 +19,9 @@ export const HostKeyQuestion = z.object({
 });
 export type HostKeyQuestion = z.infer<typeof HostKeyQuestion>;
 
-/** Progress of a long job (inventory, cutover), streamed from main to the window. */
+/** Progress of a long job (inventory, cutover, doctor), streamed from main to the window. */
 export const JobEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('phase'), jobId: z.string(), phase: z.enum(['connecting', 'probing', 'parsing']), detail: z.string() }),
+  z.object({ type: z.literal('phase'), jobId: z.string(), phase: z.enum(['connecting', 'probing', 'parsing', 'examining']), detail: z.string() }),
   z.object({
     type: z.literal('section'),
     jobId: z.string(),
@@ -33,6 +34,8 @@ export const JobEvent = z.discriminatedUnion('type', [
   /** A cutover gate or manual step waiting for a person's yes. */
   z.object({ type: z.literal('confirm'), jobId: z.string(), promptId: z.string(), question: z.string() }),
   z.object({ type: z.literal('runner'), jobId: z.string(), event: RunnerEventSchema }),
+  /** What the WebSocket doctor found (after an examination, a fix or an undo). */
+  z.object({ type: z.literal('doctor'), jobId: z.string(), report: DoctorReport }),
   z.object({ type: z.literal('done'), jobId: z.string() }),
   z.object({ type: z.literal('failed'), jobId: z.string(), error: UiError }),
   z.object({ type: z.literal('cancelled'), jobId: z.string() }),

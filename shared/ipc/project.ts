@@ -42,15 +42,25 @@ export const ProjectSource = z.discriminatedUnion('kind', [
 ]);
 export type ProjectSource = z.infer<typeof ProjectSource>;
 
+export const AwsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region, e.g. us-east-1');
+
+const DefaultChain = z.object({ kind: z.literal('default') });
+const Profile = z.object({ kind: z.literal('profile'), profile: z.string().trim().min(1, 'name the profile').max(128) });
+const TypedKeys = z.object({ kind: z.literal('keys'), accessKeyId: z.string().trim().min(16).max(128), secretAccessKey: z.string().min(16).max(256) }).strict();
+
 /** Where AWS credentials come from; typed keys are stored encrypted, never sent back. */
 export const CredentialChoice = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('default') }),
-  z.object({ kind: z.literal('profile'), profile: z.string().trim().min(1, 'name the profile').max(128) }),
-  z.object({ kind: z.literal('keys'), accessKeyId: z.string().trim().min(16).max(128), secretAccessKey: z.string().min(16).max(256) }).strict(),
+  DefaultChain,
+  Profile,
+  TypedKeys,
   /** The keys saved earlier for this project. */
   z.object({ kind: z.literal('saved-keys') }),
 ]);
 export type CredentialChoice = z.infer<typeof CredentialChoice>;
+
+/** Credentials outside any project (the WebSocket doctor): nothing saved to choose from. */
+export const DirectCredentials = z.discriminatedUnion('kind', [DefaultChain, Profile, TypedKeys]);
+export type DirectCredentials = z.infer<typeof DirectCredentials>;
 
 export const TargetState = z.object({
   region: z.string(),

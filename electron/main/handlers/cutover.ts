@@ -44,25 +44,30 @@ export async function projectRunner(deps: HandlerDeps, projectId: string): Promi
   if (!plan) throw new UiFailure('NO_PLAN', 'there is no plan to run yet', 'read the box and review the design first');
   if (!meta.target) throw new UiFailure('NO_TARGET', 'the cutover needs an AWS account', 'check the account in the Target step first');
   const dir = deps.store.dir(projectId);
-  const aws: AwsAccess = { region: meta.target.region, credentials: await credentials(deps, dir, meta.target.source), ...(deps.awsEndpointUrl ? { endpointUrl: deps.awsEndpointUrl } : {}) };
+  const aws = awsAccess(deps, meta.target.region, await credentials(deps, dir, meta.target.source));
   const source = meta.source.kind === 'box' ? meta.source.settings : null;
   const secrets = (await loadSourceSecrets(dir, deps.encryptor)) ?? {};
   return {
     plan,
     options: (job) => ({
-      home: runnerHome(dir),
-      aws,
+      ...jobRunnerOptions(deps, job, runnerHome(dir), aws),
       // The box's key was trusted when it was read: from here on a changed key stops the run.
       ssh: async () => {
         if (!source) throw new UiFailure('NO_BOX', 'a sample project has no box to move', 'create a project for your own box');
         return sshOptions(deps, source, secrets, { mode: 'strict' });
       },
-      confirm: (question) => job.confirm(question),
-      onEvent: (event) => job.runner(event),
-      signal: job.signal,
-      ...deps.runner,
     }),
   };
+}
+
+/** An AWS account as the runner reaches it from this host (through its endpoint override, if any). */
+export function awsAccess(deps: HandlerDeps, region: string, credentials: CredentialSource): AwsAccess {
+  return { region, credentials, ...(deps.awsEndpointUrl ? { endpointUrl: deps.awsEndpointUrl } : {}) };
+}
+
+/** What every runner job shares: its journal home, its account, its confirmations, its events, its cancellation, the host's pacing. */
+export function jobRunnerOptions(deps: HandlerDeps, job: JobContext, home: string, aws: AwsAccess): RunnerOptions {
+  return { home, aws, confirm: (question) => job.confirm(question), onEvent: (event) => job.runner(event), signal: job.signal, ...deps.runner };
 }
 
 /** A run that ended on a failure fails its job, with the runner's own message and hint. */

@@ -2,6 +2,7 @@ import type { HandlerDeps } from './deps.js';
 import type { Handlers } from './dispatch.js';
 import { cutoverHandlers } from './cutover.js';
 import { designHandlers } from './design.js';
+import { doctorHandlers } from './doctor.js';
 import { exportHandlers } from './export.js';
 import { inventoryHandlers } from './inventory.js';
 import { Jobs } from './jobs.js';
@@ -27,6 +28,7 @@ export function createHandlers(deps: HandlerDeps): { handlers: Handlers; jobs: J
     'job:answer': async ({ promptId, yes }) => ({ known: jobs.answer(promptId, yes) }),
     ...cutoverHandlers(deps, jobs),
     ...rollbackHandlers(deps, jobs),
+    ...doctorHandlers(deps, jobs),
     ...settingsHandlers(deps),
     ...targetHandlers(deps),
     ...designHandlers(deps),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DoctorReport } from '../../../shared/ipc/doctor.js';
 import type { HostKeyQuestion, JobEvent } from '../../../shared/ipc/events.js';
 import type { RunnerEventSchema } from '../../../shared/ipc/runner-event.js';
 import { toUiError } from './ui-error.js';
@@ -15,6 +16,8 @@ export interface JobContext {
   confirm(question: string): Promise<boolean>;
   /** Streams a cutover runner event. */
   runner(event: RunnerEventSchema): void;
+  /** Reports what the WebSocket doctor found. */
+  doctor(report: DoctorReport): void;
 }
 
 /** Long jobs: each runs once, streams its events, and can be cancelled; their questions wait for an answer. */
@@ -35,6 +38,7 @@ export class Jobs {
       askHostKey: (question) => this.ask(signal, (promptId) => ({ type: 'host-key', jobId, promptId, question })),
       confirm: (question) => this.ask(signal, (promptId) => ({ type: 'confirm', jobId, promptId, question })),
       runner: (event) => this.emit({ type: 'runner', jobId, event }),
+      doctor: (report) => this.emit({ type: 'doctor', jobId, report }),
     };
     // Started on the next turn, so the caller holds the job id before any event arrives.
     const settled = new Promise<void>((resolve) => setImmediate(resolve))

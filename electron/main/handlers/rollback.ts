@@ -11,7 +11,7 @@ import type { Handlers } from './dispatch.js';
 import type { Jobs } from './jobs.js';
 import { UiFailure } from './ui-error.js';
 
-const undoText = (step: PlanStep): string => (step.undo.kind === 'actions' ? step.undo.summary : step.undo.kind === 'nothing' ? `nothing to undo (${step.undo.reason})` : `cannot be undone: ${step.undo.reason}`);
+export const undoText = (step: PlanStep): string => (step.undo.kind === 'actions' ? step.undo.summary : step.undo.kind === 'nothing' ? `nothing to undo (${step.undo.reason})` : `cannot be undone: ${step.undo.reason}`);
 
 /** The engine's preview from the journal, with the titles and undo summaries the window shows. */
 function preview(deps: HandlerDeps, projectId: string, plan: Plan): RollbackPreview {

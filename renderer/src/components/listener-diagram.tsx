@@ -1,17 +1,19 @@
-interface Hop {
+export interface Hop {
   label: string;
   detail: string;
   broken?: boolean;
 }
 
-function Flow({ title, hops, caption }: { title: string; hops: Hop[]; caption: string }) {
+/** One path of a request, hop by hop; a broken hop is drawn red. */
+export function Flow({ title, hops, caption }: { title: string; hops: Hop[]; caption: string }) {
   const w = 190;
+  const marker = `arrow-${title.replace(/\W+/g, '-')}`;
   const gap = 40;
   return (
     <figure className="diagram">
       <svg viewBox={`0 0 ${hops.length * (w + gap)} 90`} role="img" aria-label={`${title}: ${caption}`}>
         <defs>
-          <marker id={`arrow-${title}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+          <marker id={marker} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" className="diagram-arrow" />
           </marker>
         </defs>
@@ -24,7 +26,7 @@ function Flow({ title, hops, caption }: { title: string; hops: Hop[]; caption: s
             <text x={10} y={42} className="diagram-detail">
               {h.detail}
             </text>
-            {i < hops.length - 1 && <line x1={w} y1={28} x2={w + gap - 4} y2={28} className={hops[i + 1]?.broken ? 'diagram-move diagram-broken-line' : 'diagram-move'} markerEnd={`url(#arrow-${title})`} />}
+            {i < hops.length - 1 && <line x1={w} y1={28} x2={w + gap - 4} y2={28} className={hops[i + 1]?.broken ? 'diagram-move diagram-broken-line' : 'diagram-move'} markerEnd={`url(#${marker})`} />}
           </g>
         ))}
       </svg>

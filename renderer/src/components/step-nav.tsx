@@ -1,10 +1,11 @@
 import type { WizardStep } from '../../../shared/ipc/project.js';
 
-export type View = 'projects' | 'settings' | WizardStep;
+export type View = 'projects' | 'settings' | 'doctor' | WizardStep;
 
 export const STEP_LABELS: Record<View, string> = {
   projects: 'Projects',
   settings: 'Settings',
+  doctor: 'WebSocket doctor',
   source: 'Source box',
   inventory: 'Inventory',
   target: 'Target',

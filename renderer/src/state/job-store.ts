@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import type { DoctorReport } from '../../../shared/ipc/doctor.js';
 import type { HostKeyQuestion, JobEvent, UiError } from '../../../shared/ipc/events.js';
 import { applyRunnerEvent, emptyCutover, type CutoverLive } from './cutover-view.js';
 
@@ -12,11 +13,13 @@ export interface JobView {
   /** A cutover gate or manual step waiting for a yes. */
   confirm: { promptId: string; question: string } | null;
   cutover: CutoverLive;
+  /** The WebSocket doctor's latest report in this job. */
+  doctor: DoctorReport | null;
   outcome: 'running' | 'done' | 'failed' | 'cancelled';
   error: UiError | null;
 }
 
-const blank = (): JobView => ({ phase: null, sections: [], done: 0, total: 0, hostKey: null, confirm: null, cutover: emptyCutover(), outcome: 'running', error: null });
+const blank = (): JobView => ({ phase: null, sections: [], done: 0, total: 0, hostKey: null, confirm: null, cutover: emptyCutover(), doctor: null, outcome: 'running', error: null });
 
 function apply(view: JobView, e: JobEvent): JobView {
   switch (e.type) {
@@ -32,6 +35,8 @@ function apply(view: JobView, e: JobEvent): JobView {
       return { ...view, confirm: { promptId: e.promptId, question: e.question } };
     case 'runner':
       return { ...view, cutover: applyRunnerEvent(view.cutover, e.event) };
+    case 'doctor':
+      return { ...view, doctor: e.report };
     case 'done':
       return { ...view, outcome: 'done', hostKey: null, confirm: null };
     case 'failed':

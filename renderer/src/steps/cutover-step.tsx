@@ -1,36 +1,11 @@
 import type { ProjectState } from '../../../shared/ipc/project.js';
-import type { PlanStep } from '../../../shared/schema/plan.js';
 import { ErrorNotice } from '../components/error-notice.js';
+import { EventLog, StepRow, type RunStatus } from '../components/run-progress.js';
 import { StepHeading } from '../components/step-heading.js';
 import { call } from '../skylift-api.js';
-import type { StepLive } from '../state/cutover-view.js';
 import { useJob } from '../state/job-store.js';
 import { useRequest } from '../state/use-request.js';
 import { RollbackPanel } from './rollback-panel.js';
-
-type Status = StepLive['status'] | 'pending' | 'interrupted';
-
-const LABEL: Record<Status, string> = { pending: 'waiting', running: 'running', done: 'done', failed: 'failed', skipped: 'skipped', undoing: 'undoing', undone: 'undone', interrupted: 'interrupted: runs again on resume' };
-
-function StepRow({ step, status, live }: { step: PlanStep; status: Status; live: StepLive | undefined }) {
-  return (
-    <li className={`cutover-step ${status}`}>
-      <div className="row">
-        <strong>{step.title}</strong>
-        <span className="muted">{LABEL[status]}</span>
-        {step.pointOfNoReturn && <span className="badge">point of no return</span>}
-      </div>
-      {status === 'running' && <progress aria-label={`${step.title} progress`} max={100} {...(typeof live?.percent === 'number' ? { value: live.percent } : {})} />}
-      {live?.detail && status === 'running' && <p className="muted">{live.detail}</p>}
-      {live?.error && (
-        <p className="warning">
-          {live.error}
-          {live.hint && <> — what to do: {live.hint}</>}
-        </p>
-      )}
-    </li>
-  );
-}
 
 /** The cutover, step by step: gates ask first, each step shows its progress, AWS's own events scroll by, and it can pause and resume. */
 export function CutoverStep({ project, jobId, onStarted, onNext }: { project: ProjectState; jobId: string | null; onStarted: (jobId: string) => void; onNext: () => void }) {
@@ -41,7 +16,7 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
   if (!plan) return <p>There is no plan yet.</p>;
   const running = job?.outcome === 'running';
   const live = job?.cutover;
-  const statusOf = (id: string): Status => {
+  const statusOf = (id: string): RunStatus => {
     const l = live?.steps[id]?.status;
     if (l) return l;
     if (cutover?.done.includes(id)) return 'done';
@@ -122,19 +97,7 @@ export function CutoverStep({ project, jobId, onStarted, onNext }: { project: Pr
           </li>
         ))}
       </ol>
-      <section aria-labelledby="aws-log-title">
-        <h2 id="aws-log-title">Live events</h2>
-        {/* Focusable, so the keyboard can scroll it. */}
-        <div className="event-log" role="log" aria-label="Live events" tabIndex={0}>
-          <ol>
-            {(live?.log ?? []).map((l, i) => (
-              <li key={`${l.at}-${i}`} className={l.level}>
-                <time dateTime={l.at}>{l.at.slice(11, 19)}</time> {l.text}
-              </li>
-            ))}
-          </ol>
-        </div>
-      </section>
+      <EventLog log={live?.log ?? []} />
       <p className="muted">The rollback checklist (export it from the Plan step) lists each step's undo, for going back by hand.</p>
     </section>
   );

@@ -15,8 +15,8 @@ const SAMPLES: { name: string; label: string }[] = [
   { name: 'node12-uploads-crons', label: 'Node 12 with uploads and cron jobs' },
 ];
 
-/** Start here: a new migration, one to resume, or a guided tour on a sample box. */
-export function ProjectsStep({ onOpen }: { onOpen: (p: ProjectState) => void }) {
+/** Start here: a new migration, one to resume, a guided tour on a sample box, or the doctor for an environment already on AWS. */
+export function ProjectsStep({ onOpen, onDoctor }: { onOpen: (p: ProjectState) => void; onDoctor: () => void }) {
   const [projects, setProjects] = useState<ProjectSummary[] | null>(null);
   const [name, setName] = useState('');
   const [sample, setSample] = useState(SAMPLES[0]?.name ?? '');
@@ -77,6 +77,13 @@ export function ProjectsStep({ onOpen }: { onOpen: (p: ProjectState) => void }) 
           </button>
           <ErrorNotice error={tour.error} />
         </form>
+        <div className="card">
+          <h2>Already on Elastic Beanstalk?</h2>
+          <p>Socket.IO gets HTTP 400 or never upgrades to WebSocket? The WebSocket doctor finds the cause on the environment you have, with evidence, and fixes it with a way back.</p>
+          <button type="button" onClick={onDoctor}>
+            Fix WebSockets on an existing environment
+          </button>
+        </div>
       </div>
       <h2>Your projects</h2>
       <ErrorNotice error={list.error ?? open.error} />
