@@ -73,7 +73,7 @@ export function dbCopyBack(b: PlanBuilder, db: RdsInstance): Action {
     kind: 'data-copy',
     engine: db.engine,
     method: 'dump-restore',
-    source: { endpoint: b.use(`rds:${db.id}.endpoint`), port: db.port, credentials: b.use(`rds:${db.id}.secret`), databases: db.source.databases },
+    source: { endpoint: b.use(`rds:${db.id}.endpoint`), port: b.use(`rds:${db.id}.port`), masterUser: RDS_MASTER_USER, credentials: b.use(`rds:${db.id}.secret`), databases: db.source.databases },
     target: { host: db.source.label, port: db.source.port, databases: db.source.databases },
     notes: ['Writes made on AWS since the switch go back to the box: its databases are replaced by a dump of RDS (the box\'s pre-switch state is first saved to a file on the box).'],
   };

@@ -28,7 +28,7 @@ export interface MysqlSourceFacts {
  * database, auth method (empty: find one), client binary. The password, when there is one,
  * arrives in the script text (stdin), never in a command line. `sky_my BIN ARGS…` runs a client.
  */
-function connect(password: string | undefined): string {
+export function mysqlConnectScript(password: string | undefined): string {
   const doc = password === undefined ? null : heredoc(password);
   const pw = doc ? `sky_pw=$(cat ${doc.open}\n${doc.body})\nMYSQL_PWD=$sky_pw; export MYSQL_PWD` : '';
   return String.raw`
@@ -94,7 +94,8 @@ export interface MysqlSourceAccess {
   password?: string;
 }
 
-function args(a: MysqlSourceAccess, auth = '', client = ''): string[] {
+/** The positional arguments mysqlConnectScript reads. */
+export function mysqlScriptArgs(a: MysqlSourceAccess, auth = '', client = ''): string[] {
   checkMysqlName(a.source.database);
   if (a.source.user !== undefined) checkMysqlName(a.source.user, 'user');
   return [a.source.socket ?? '', a.source.port === undefined ? '' : String(a.source.port), a.source.user ?? '', a.source.database, auth, client];
@@ -160,8 +161,8 @@ function parseFacts(out: string, database: string, label: string): MysqlSourceFa
 
 export async function mysqlSourceFacts(session: SshSession, access: MysqlSourceAccess, signal?: AbortSignal): Promise<MysqlSourceFacts> {
   const doc = heredoc(factsSql(access.source.database));
-  const body = `${connect(access.password)}\n${FIND}\nsky_my "$sky_cli" -N -B --default-character-set=utf8mb4 ${doc.open}\n${doc.body}`;
-  const r = await runScript(session, body, args(access), { timeoutMs: 120_000, signal });
+  const body = `${mysqlConnectScript(access.password)}\n${FIND}\nsky_my "$sky_cli" -N -B --default-character-set=utf8mb4 ${doc.open}\n${doc.body}`;
+  const r = await runScript(session, body, mysqlScriptArgs(access), { timeoutMs: 120_000, signal });
   const out = r.stdout.toString('utf8');
   if (/^noclient$/m.test(out)) {
     throw new DataError('DUMP_CLIENT_MISSING', `no mysql or mariadb client on ${session.label}`, 'install the client package of the server on the box (Debian/Ubuntu: mariadb-client or mysql-client)');
@@ -179,8 +180,8 @@ export async function mysqlSourceFacts(session: SshSession, access: MysqlSourceA
 /** Runs SQL on the source and returns its tab-separated rows. */
 export async function mysqlSourceQuery(session: SshSession, access: MysqlSourceAccess, facts: MysqlSourceFacts, sql: string, signal?: AbortSignal): Promise<string[][]> {
   const doc = heredoc(sql);
-  const body = `${connect(access.password)}\nsky_my "$sky_cli" -N -B --default-character-set=utf8mb4 -D "$sky_db" ${doc.open}\n${doc.body}`;
-  const r = await runScript(session, body, args(access, facts.auth, facts.client), { signal });
+  const body = `${mysqlConnectScript(access.password)}\nsky_my "$sky_cli" -N -B --default-character-set=utf8mb4 -D "$sky_db" ${doc.open}\n${doc.body}`;
+  const r = await runScript(session, body, mysqlScriptArgs(access, facts.auth, facts.client), { signal });
   if (r.code !== 0) throw new DataError('SOURCE_UNAVAILABLE', `a query on ${session.label} failed: ${stderrTail(r.stderr)}`, 'check that the server runs and the database is readable');
   return r.stdout
     .toString('utf8')
@@ -213,6 +214,6 @@ export function mysqlDumpFlags(facts: MysqlSourceFacts, opts: MysqlDumpOptions):
 }
 
 export function startMysqlDump(session: SshSession, access: MysqlSourceAccess, facts: MysqlSourceFacts, flags: string[], signal?: AbortSignal): ExecStream {
-  const body = `${connect(access.password)}\nsky_dump=$7; shift 7\nsky_my "$sky_dump" "$@" "$sky_db" </dev/null`;
-  return streamScript(session, body, [...args(access, facts.auth, facts.client), facts.dumpClient!.path, ...flags], { signal });
+  const body = `${mysqlConnectScript(access.password)}\nsky_dump=$7; shift 7\nsky_my "$sky_dump" "$@" "$sky_db" </dev/null`;
+  return streamScript(session, body, [...mysqlScriptArgs(access, facts.auth, facts.client), facts.dumpClient!.path, ...flags], { signal });
 }

@@ -9,6 +9,7 @@ import type { Json } from '../../../shared/runner/jmespath.js';
 import type { PlanStep, VerifyAction } from '../../../shared/schema/plan.js';
 import { socketIoCheck } from '../doctor/verify-socketio.js';
 import { callAws } from './aws-call.js';
+import { compareCopy } from './exec-data.js';
 import { fqdn, recordSetsOf } from './exec-dns.js';
 import { RunnerError } from './errors.js';
 import type { Budget, Run } from './run.js';
@@ -225,11 +226,28 @@ async function envSize(run: Run, step: PlanStep, expect: Obj): Promise<Verdict> 
   return { ok: size <= max, detail: `environment properties total ${size} characters (limit ${max})` };
 }
 
+/**
+ * `row-counts` where the plan wants the sides equal (after the final sync, after a copy back):
+ * the step's own copy of those databases, compared table by table on both sides.
+ */
+async function rowCounts(run: Run, step: PlanStep, target: Obj): Promise<Verdict> {
+  const box = asObj((typeof target.source === 'object' ? target.source : target.target) ?? null);
+  const copy = [...step.actions, ...(step.undo.kind === 'actions' ? step.undo.actions : [])].find(
+    (a) => a.kind === 'data-copy' && [a.source, a.target].some((end) => asObj(end as Json).host === box.host && asObj(end as Json).port === box.port),
+  );
+  if (!copy || copy.kind !== 'data-copy') return { ok: false, detail: `no copy of the databases on ${str(box.host)} port ${str(box.port)} in ${step.id}` };
+  const reports = await compareCopy(run, copy);
+  const tables = reports.reduce((n, r) => n + r.tables.length, 0);
+  const mismatches = reports.flatMap((r) => r.mismatches);
+  return { ok: reports.length > 0 && mismatches.length === 0, detail: mismatches.length ? mismatches.slice(0, 5).join('; ') : `${reports.map((r) => r.database).join(', ')}: ${tables} table(s) equal on the box and on AWS` };
+}
+
 const POLLED = new Set<VerifyAction['check']>(['eb-health', 'acm-issued', 'dns', 'http', 'websocket', 'socketio']);
 
 /** Checks the runner can make by itself (the rest a person confirms). */
 export function automatic(action: VerifyAction): boolean {
   if (action.check === 'http' && asObj(action.target as Json).via === 'ssh') return false;
+  if (action.check === 'row-counts') return asObj(action.expect as Json).rows === 'equal';
   return POLLED.has(action.check) || action.check === 'account' || action.check === 'output' || action.check === 'env-size';
 }
 
@@ -240,6 +258,8 @@ async function once(run: Run, step: PlanStep, action: VerifyAction, target: Obj,
       return compare(run, action.check, target, expect);
     case 'env-size':
       return envSize(run, step, expect);
+    case 'row-counts':
+      return rowCounts(run, step, target);
     case 'eb-health':
       return ebHealth(run, target, expect);
     case 'acm-issued':

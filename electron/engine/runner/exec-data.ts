@@ -9,9 +9,10 @@ import { filesCopyAction } from './exec-files.js';
 import { awsFailure } from './exec-aws.js';
 import { secretToSsm } from './exec-secrets.js';
 import { replicates, replicationAction } from './exec-replication.js';
-import { copyData } from '../data/index.js';
+import { copyData, verifyData } from '../data/index.js';
 import type { TargetUrl } from '../../../shared/data/target-url.js';
-import type { DataEvent, DataSource } from '../../../shared/schema/data.js';
+import type { DataEvent, DataSource, VerifyReport } from '../../../shared/schema/data.js';
+import type { Run } from './run.js';
 import type { SshSession } from '../ssh/index.js';
 import { findServerSocket } from '../data/box-socket.js';
 import { copyBackMysql } from '../data/copy-back-mysql.js';
@@ -139,6 +140,20 @@ async function copyBack(ctx: ActionContext, key: string, action: DataCopy, reuse
       return { outputs: { backup: result.backup, tables: result.verify.tables.length, verified: result.verify.ok } };
     }, reuse);
   }
+}
+
+/** A database copy's two sides (either direction) compared table by table, rows and checksums: the plan's `row-counts` check. */
+export async function compareCopy(run: Run, action: DataCopy): Promise<VerifyReport[]> {
+  const source = (await run.resolve(action.source as Json)).value as Obj;
+  const target = (await run.resolve(action.target as Json)).value as Obj;
+  const [box, aws] = 'host' in source ? [source, target] : [target, source];
+  const reports: VerifyReport[] = [];
+  for (const database of Array.isArray(box.databases) ? box.databases.map(String) : []) {
+    const session = await run.boxes.session(String(box.host));
+    const url = await targetUrl(run, action.engine, aws, database);
+    reports.push(await verifyData({ session, source: await dataSource(session, action.engine, box, database, run.opts.signal), target: url, ...(run.opts.signal ? { signal: run.opts.signal } : {}) }));
+  }
+  return reports;
 }
 
 /** A `data-copy` action by engine and method. */

@@ -1,4 +1,5 @@
-import type { Client, ClientChannel } from 'ssh2';
+import { connect as netConnect } from 'node:net';
+import type { AcceptConnection, Client, ClientChannel, RejectConnection, TcpConnectionDetails } from 'ssh2';
 import { SshError, type HostKeyFacts } from './errors.js';
 import { runExec, startExec, type ChannelSource, type ExecOptions, type ExecResult, type ExecStream, type ExecStreamOptions } from './exec.js';
 import type { ResolvedTarget } from './resolve-target.js';
@@ -123,6 +124,42 @@ export class SshSession implements ChannelSource {
           : resolve(channel),
       ),
     );
+  }
+
+  /**
+   * A port on the box's loopback whose connections come back through this connection to
+   * `host:port` as this machine reaches it (as `ssh -R` does): lets a tool on the box reach a
+   * service only this machine can (RDS through a relay, when copying back to the box).
+   */
+  async forwardIn(host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+    if (this.lost) throw this.lost;
+    const bound = await new Promise<number>((resolve, reject) =>
+      this.client.forwardIn('127.0.0.1', 0, (err, p) =>
+        err ? reject(new SshError('CHANNEL', `${this.label} refused a remote port forward: ${err.message}`, 'allow it in the box\'s sshd (AllowTcpForwarding yes or remote)', { cause: err })) : resolve(p),
+      ),
+    );
+    const onConnection = (info: TcpConnectionDetails, accept: AcceptConnection<ClientChannel>, reject: RejectConnection) => {
+      if (info.destPort !== bound) return;
+      const socket = netConnect(port, host);
+      let channel: ClientChannel | null = null;
+      socket.once('error', () => (channel ? channel.close() : reject()));
+      socket.once('connect', () => {
+        const ch = (channel = accept());
+        socket.pipe(ch).pipe(socket);
+        ch.once('close', () => socket.destroy());
+        socket.once('close', () => ch.close());
+      });
+    };
+    this.client.on('tcp connection', onConnection);
+    return {
+      port: bound,
+      close: () =>
+        new Promise<void>((resolve) => {
+          this.client.removeListener('tcp connection', onConnection);
+          if (this.lost) return resolve();
+          this.client.unforwardIn('127.0.0.1', bound, () => resolve());
+        }),
+    };
   }
 
   /** Ends the connection and its jump hosts; commands still running fail with DISCONNECTED. */

@@ -19,14 +19,18 @@ export interface CliRun {
   stderr: string;
 }
 
-/** An HTTP CONNECT proxy that sends each tunnel where the double says the name lands (an environment's load balancer listener). */
-export async function startResolvingProxy(double: AwsDouble): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * An HTTP CONNECT proxy that sends each tunnel where the double says the name lands (an
+ * environment's load balancer listener); with `box`, names the double does not serve land on the
+ * box's address at the same port, as public DNS sends the box's own names to the box.
+ */
+export async function startResolvingProxy(double: AwsDouble, box?: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => res.writeHead(405).end());
   const sockets = new Set<Socket>();
   server.on('connect', (req, client: Socket, head: Buffer) => {
     sockets.add(client);
     const [host = '', port = '80'] = (req.url ?? '').split(':');
-    double.resolve(host, Number(port)).then(
+    double.resolve(host, Number(port)).catch((err: unknown) => (box ? { host: box, port: Number(port) } : Promise.reject(err))).then(
       (to) => {
         const upstream = connect(to.port, to.host, () => {
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

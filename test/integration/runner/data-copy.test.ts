@@ -4,8 +4,6 @@
  * user gets the password of the instance's managed secret. Rows arrive equal, and the password
  * is nowhere in the journal or the runner's events.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../../electron/engine/runner/apply.js';
 import type { RunnerEvent } from '../../../electron/engine/runner/events.js';
@@ -15,7 +13,7 @@ import type { Plan, PlanStep } from '../../../shared/schema/plan.js';
 import { startPostgres, type PostgresService } from '../../support/services.js';
 import { pgTableDigests, startBox, withPg, type TestBox } from '../data/box.js';
 import { PG_BIG_SEED, PG_SEED } from '../data/pg-seed.js';
-import { newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
+import { filesUnder, newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
 
 const isRoot = process.getuid?.() === 0;
 const LABEL = 'root@box';
@@ -64,15 +62,6 @@ function copyPlan(name: string, database: string, source: PostgresService): Plan
     steps,
     downtime: { steps: [], maxMinutes: 0 },
   };
-}
-
-async function filesUnder(dir: string): Promise<string> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    out.push(e.isDirectory() ? await filesUnder(p) : await readFile(p, 'utf8'));
-  }
-  return out.join('\n');
 }
 
 const ssh = (box: TestBox) => async () => ({ destination: box.destination, identityFiles: [box.keyPath], knownHostsPath: box.knownHosts, userKnownHostsPath: null, sshConfigPath: null, agent: null, connectTimeoutMs: 10_000 });

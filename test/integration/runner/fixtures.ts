@@ -4,8 +4,10 @@
  * directory per test.
  */
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { Server as SocketIo } from 'socket.io';
 import { tempDir } from '../../support/sshd.js';
 import { startAwsDouble, type AwsDouble, type DoubleCredentials } from '../../support/aws-double/index.js';
@@ -77,3 +79,13 @@ export async function startRunnerWorld(opts: { speed: number; domain: string; ap
 }
 
 export const newHome = () => tempDir('skylift-runner-home-');
+
+/** Every file under a directory, concatenated (to check that no secret was written anywhere in it). */
+export async function filesUnder(dir: string): Promise<string> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    out.push(e.isDirectory() ? await filesUnder(p) : await readFile(p, 'utf8'));
+  }
+  return out.join('\n');
+}
