@@ -14,6 +14,7 @@ import { mapCron } from './cron.js';
 import { chooseDomains, mapDns } from './dns.js';
 import { mapEnvironment } from './eb.js';
 import { mapCaches } from './elasticache.js';
+import { mapFreeze } from './freeze.js';
 import { mapGeneral } from './general.js';
 import { mapIam } from './iam.js';
 import { mapNetwork } from './network.js';
@@ -45,7 +46,8 @@ export function mapInventories(inventories: Inventory[], answers: Answers = {}, 
   const buckets = mapped.flatMap((m) => m.buckets);
   const fileSystems = mapped.flatMap((m) => m.fileSystems);
   const schedules = mapCron(ctx, inventories, environments, general.name, databases.length > 0);
-  const network = mapNetwork(ctx, general.name, databases, caches, fileSystems);
+  const network = mapNetwork(ctx, general.name, databases, caches, fileSystems, inventories);
+  const freeze = mapFreeze(ctx, inventories, environments, databases);
   const iam = mapIam(ctx, general.name, general.region, environments, buckets);
   const dns = mapDns(ctx, inventories, environments, general.region);
   for (const env of environments) checkOptions(ctx, env);
@@ -62,7 +64,7 @@ export function mapInventories(inventories: Inventory[], answers: Answers = {}, 
   }
   coverRest(ctx, inventories, environments);
   openQuestionsFromProbe(ctx, inventories);
-  const resources = { network, iam, environments, databases, caches, buckets, fileSystems, schedules, dns };
+  const resources = { network, iam, environments, databases, caches, buckets, fileSystems, schedules, dns, freeze };
   const cost = mapCost(ctx, inventories, resources, general.region, general.budget);
   return {
     schemaVersion: DESIGN_SCHEMA_VERSION,

@@ -9,11 +9,11 @@ import { PHASES, PLAN_SCHEMA_VERSION, type Plan } from '../schema/plan.js';
 import { PlanBuilder } from './builder.js';
 import { topologicalOrder } from './dag.js';
 import { cutoverSteps } from './steps-cutover.js';
-import { copySteps, finalSyncSteps, freezeSteps } from './steps-data.js';
+import { copySteps, finalSyncSteps, freezeSteps, stopBoxAppsStep } from './steps-data.js';
 import { dataStoreSteps } from './steps-data-stores.js';
 import { deploySteps } from './steps-deploy.js';
 import { ebSteps } from './steps-eb.js';
-import { networkSteps } from './steps-network.js';
+import { closeCopyPathStep, networkSteps } from './steps-network.js';
 import { prepareSteps } from './steps-prepare.js';
 
 export function buildPlan(design: TargetDesign): Plan {
@@ -27,6 +27,8 @@ export function buildPlan(design: TargetDesign): Plan {
   freezeSteps(b, design);
   finalSyncSteps(b, design);
   cutoverSteps(b, design);
+  stopBoxAppsStep(b, design);
+  closeCopyPathStep(b, design);
   const steps = topologicalOrder(b.steps);
   const downtime = steps.filter((s) => s.inDowntime);
   const open = design.blockers.filter((x) => x.resolution === null);

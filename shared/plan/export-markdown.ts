@@ -30,6 +30,9 @@ function header(plan: Plan, d: TargetDesign): string[] {
     `- Version and platform tables as of ${d.migration.tablesAsOf}; prices as of ${d.cost.priceDate}`,
     `- Status: ${plan.applicable ? 'can be applied (no open blocker)' : `**cannot be applied**: ${open.length} open blocker(s) below`}`,
     `- Downtime window: at most ~${plan.downtime.maxMinutes} min (${plan.downtime.steps.join(', ')}), plus DNS propagation within the lowered TTL`,
+    ...(plan.steps.some((s) => s.id === 'freeze-writes')
+      ? ['- Write freeze: from `freeze-writes` until `switch-dns` is done; the runner measures it (`skylift status`). From `switch-dns` on writes land on AWS: going back then needs the reverse copy (rollback.md, "After the switch: the reverse copy").']
+      : []),
     '',
   ];
 }
@@ -67,6 +70,25 @@ function answers(d: TargetDesign): string[] {
     }),
     '',
     ...(d.unusedAnswers.length > 0 ? [`Answers given but not used (typo, or a question that no longer applies): ${d.unusedAnswers.map((k) => `\`${k}\``).join(', ')}.`, ''] : []),
+  ];
+}
+
+/** The network-path questions with every choice's trade-off, the chosen one marked. */
+function networkPath(d: TargetDesign): string[] {
+  const asked = d.questions.filter((q) => q.key === 'network.copyPath' || q.key === 'network.replicationPath');
+  if (asked.length === 0) return [];
+  const chosen = (key: string) => d.answers.find((a) => a.key === key)?.value;
+  return [
+    '## How the data reaches AWS',
+    '',
+    'RDS sits in the VPC and ElastiCache is never public; the copy runs on this machine. The choices and what each costs in exposure and effort:',
+    '',
+    ...asked.flatMap((q) => [
+      `### ${q.prompt} (\`${q.key}\`)`,
+      '',
+      ...q.choices.map((c) => `- ${chosen(q.key) === c.value ? '**Chosen** ' : ''}\`${c.value}\` — ${c.label}: ${c.consequence}${q.default === c.value ? ' (default: the least exposure)' : ''}`),
+      '',
+    ]),
   ];
 }
 
@@ -141,6 +163,7 @@ function step(s: PlanStep, n: number): string[] {
     s.why,
     '',
     `- Depends on: ${s.dependsOn.length > 0 ? s.dependsOn.map((x) => `\`${x}\``).join(', ') : 'nothing'}`,
+    ...(s.pointOfNoReturn && s.phase === 'switch-dns' ? ['- From here on, writes land on AWS: going back means copying them to the box first (the reverse copy in the undo below; rollback.md lists it step by step).'] : []),
     `- Expected duration: ${s.durationMinutes.min === s.durationMinutes.max ? s.durationMinutes.min : `${s.durationMinutes.min}–${s.durationMinutes.max}`} min${flags.length > 0 ? `; ${flags.join('; ')}` : ''}`,
     ...s.preconditions.map((p) => `- Precondition: ${p}`),
     '',
@@ -166,6 +189,7 @@ export function planMarkdown(plan: Plan, d: TargetDesign): string {
     '',
     ...blockers(d),
     ...answers(d),
+    ...networkPath(d),
     '## Decisions',
     '',
     ...d.decisions.flatMap(decision),

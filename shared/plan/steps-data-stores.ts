@@ -7,6 +7,7 @@ import { resourceName, tags } from '../mapping/names.js';
 import type { CacheCluster, FileSystem, RdsInstance, TargetDesign } from '../schema/design.js';
 import { type Json, type PlanBuilder, aws, undoWith, verify, waitFor } from './builder.js';
 import { RDS_MASTER_USER } from './data-copy.js';
+import { rdsPublic } from './steps-network.js';
 
 function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
   const id = `provision-rds-${db.id}`;
@@ -30,7 +31,7 @@ function rdsStep(b: PlanBuilder, d: TargetDesign, db: RdsInstance): void {
         ManageMasterUserPassword: true,
         DBSubnetGroupName: b.use('db-subnet-group.name'),
         VpcSecurityGroupIds: [b.use('sg:db.id')],
-        PubliclyAccessible: true,
+        PubliclyAccessible: rdsPublic(d),
         Port: db.port,
         BackupRetentionPeriod: 7,
         DeletionProtection: true,

@@ -6,7 +6,7 @@
 import { resourceName, tags } from '../mapping/names.js';
 import type { TargetDesign } from '../schema/design.js';
 import type { Action } from '../schema/plan.js';
-import { type Json, NOTHING_TO_UNDO, type PlanBuilder, aws, outputName, undoWith } from './builder.js';
+import { type Json, NOTHING_TO_UNDO, type PlanBuilder, aws, manual, outputName, undoWith } from './builder.js';
 
 type Design = TargetDesign;
 
@@ -149,4 +149,113 @@ export function networkSteps(b: PlanBuilder, d: Design): void {
   else existingVpc(b, net.vpc === 'existing' ? net.vpcId : null);
   securityGroups(b, d);
   subnetGroups(b, d);
+}
+
+/** RDS gets a public address only when a chosen path needs one: locked-down copy access, or replication out to the box's allow-list. */
+export function rdsPublic(d: Design): boolean {
+  const path = d.resources.network.copyPath;
+  return path.databases === 'public-locked' || path.replication === 'box-allow-list';
+}
+
+interface Forward {
+  /** The builder key prefix the copy actions use for the store's address (`rds:<id>`, `cache:<id>`). */
+  key: string;
+  what: string;
+  endpoint: string;
+  port: number;
+  localPort: number;
+}
+
+/** The local port a forward listens on: 10000 above the store's, one apart for each store. */
+function forwards(d: Design): Forward[] {
+  const path = d.resources.network.copyPath;
+  const stores = [
+    ...(path.databases === 'ssm-relay' ? d.resources.databases.map((db) => ({ key: `rds:${db.id}`, what: db.identifier, endpoint: `provision-rds-${db.id}.Endpoint`, port: db.port })) : []),
+    ...(path.caches === 'ssm-relay' ? d.resources.caches.filter((c) => c.dataMove === 'key-copy').map((c) => ({ key: `cache:${c.id}`, what: c.identifier, endpoint: `provision-cache-${c.id}.Endpoint`, port: c.port })) : []),
+  ];
+  return stores.map((s, i) => ({ ...s, localPort: 10000 + s.port + i }));
+}
+
+function startForward(d: Design, f: Forward): string {
+  const parameters = JSON.stringify({ host: [`<${f.endpoint}>`], portNumber: [String(f.port)], localPortNumber: [String(f.localPort)] });
+  return `In a terminal on this machine, start and keep open until the switch is watched: \`aws ssm start-session --region ${d.migration.region} --target <copy-open-path.RelayInstance> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '${parameters}'\` (values in <…> are step outputs: skylift log shows them). Check: \`nc -z 127.0.0.1 ${f.localPort} && echo open\` prints open; the copy of ${f.what} goes to 127.0.0.1:${f.localPort}.`;
+}
+
+function operatorRule(d: Design, verb: 'authorize' | 'revoke'): string[] {
+  if (d.resources.network.copyPath.databases !== 'public-locked') return [];
+  const ports = [...new Set(d.resources.databases.map((db) => db.port))];
+  return ports.map(
+    (port) =>
+      `${verb === 'authorize' ? 'Admit your own address (this machine runs the copy)' : 'Remove your address'}: \`aws ec2 ${verb}-security-group-ingress --region ${d.migration.region} --group-id <provision-security-groups.${outputName('GroupId', 'db')}> --protocol tcp --port ${port} --cidr "$(curl -fsS https://checkip.amazonaws.com)/32"\`. Check: \`aws ec2 describe-security-groups --region ${d.migration.region} --group-ids <provision-security-groups.${outputName('GroupId', 'db')}> --query 'SecurityGroups[0].IpPermissions[?FromPort==\`${port}\`].IpRanges[].CidrIp'\` ${verb === 'authorize' ? 'lists' : 'no longer lists'} your address.`,
+  );
+}
+
+/** How RDS reaches the box for replication: commands for the box's firewall, or for the reverse tunnel. */
+function replicationPath(d: Design, open: boolean): string[] {
+  const path = d.resources.network.copyPath.replication;
+  const dbs = d.resources.databases.filter((db) => db.copyMethod === 'replication');
+  if (!path) return [];
+  return dbs.map((db) => {
+    const port = db.source.port;
+    if (path === 'box-allow-list') {
+      const ip = `$(getent hosts <provision-rds-${db.id}.Endpoint> | awk '{print $1}')`;
+      return open
+        ? `On ${db.source.label}, admit RDS's address on port ${port} (ufw: \`ufw allow proto tcp from ${ip} to any port ${port} comment skylift-replication\`; iptables: \`iptables -I INPUT -p tcp -s ${ip} --dport ${port} -m comment --comment skylift-replication -j ACCEPT\`), and make the database listen on that interface. Check: \`ufw status | grep skylift-replication\` (or \`iptables -S INPUT | grep skylift-replication\`) shows the rule.`
+        : `On ${db.source.label}, remove the replication rule (ufw: \`ufw status numbered\`, then \`ufw delete <number of the skylift-replication rule>\`; iptables: \`iptables -D INPUT -p tcp -s ${ip} --dport ${port} -m comment --comment skylift-replication -j ACCEPT\`). Check: the rule no longer shows.`;
+    }
+    const relayPort = 10000 + port;
+    return open
+      ? `On ${db.source.label}, keep a reverse tunnel to the relay open until the switch: \`ssh -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=30 -R 0.0.0.0:${relayPort}:127.0.0.1:${port} ec2-user@<relay public address>\` (the relay is an instance of the app environment: allow GatewayPorts clientspecified in its sshd_config and add the box's key, through Session Manager; admit port ${relayPort} on the app security group from the database security group). RDS replicates from <relay private address>:${relayPort}. Check: on the relay, \`ss -ltn | grep :${relayPort}\` shows the listener.`
+      : `On ${db.source.label}, stop the reverse tunnel (end the ssh -R process) and remove the port ${relayPort} rule from the app security group. Check: on the relay, \`ss -ltn | grep :${relayPort}\` shows nothing.`;
+  });
+}
+
+/** What the copy needs to reach the private data stores: a relay instance found and the forwards started, your address admitted, the replication path opened. */
+export function openCopyPathStep(b: PlanBuilder, d: Design): void {
+  const fwd = forwards(d);
+  const opening = [...operatorRule(d, 'authorize'), ...replicationPath(d, true)];
+  if (fwd.length === 0 && opening.length === 0) return;
+  const env = d.resources.environments[0];
+  const relay = env ? (env.existing?.name ?? env.environmentName) : null;
+  const waitFor = [...d.resources.databases.map((db) => `provision-rds-${db.id}`), ...d.resources.caches.map((c) => `provision-cache-${c.id}`), ...(env ? [`provision-eb-${env.id}`] : []), 'provision-security-groups'].filter((id) => b.has(id));
+  b.add(() => ({
+    id: 'copy-open-path',
+    phase: 'copy',
+    title: `Open the copy path: ${[fwd.length > 0 ? `port forwards through ${relay ? `an instance of ${relay}` : 'a relay instance'}` : null, operatorRule(d, 'authorize').length > 0 ? 'your address admitted to RDS' : null, d.resources.network.copyPath.replication ? `replication by ${d.resources.network.copyPath.replication}` : null].filter((x) => x !== null).join(', ')}`,
+    why: 'RDS and ElastiCache live inside the VPC, and the copy runs on this machine. The path opened here is the one chosen in the network decision; it closes after the switch (watch-close-copy-relay).',
+    dependsOn: waitFor,
+    preconditions: fwd.length > 0 ? ['The AWS CLI and its Session Manager plugin are installed on this machine (`session-manager-plugin --version`).'] : [],
+    actions: [
+      ...(fwd.length === 0 ? [] : relay ? [aws('elasticbeanstalk', 'DescribeEnvironmentResources', { EnvironmentName: relay }, { RelayInstance: 'EnvironmentResources.Instances[0].Id' })] : [manual('No app environment to relay through: launch a small Amazon Linux instance in the VPC with the app security group and the AmazonSSMManagedInstanceCore policy; its instance id is the RelayInstance below. Check: `aws ssm describe-instance-information` lists it as Online.')]),
+      ...fwd.map((f) => manual(startForward(d, f))),
+      ...opening.map(manual),
+    ],
+    undo: undoWith('Close what was opened.', closeActions(d)),
+    minutes: [2, 10],
+  }));
+  // Every copy built from here on (initial, final sync, the copy back in the switch's undo) goes through the forward; the app's settings were built before, with the real endpoint.
+  for (const f of fwd) {
+    b.provide(`${f.key}.endpoint`, 'copy-open-path', '', '127.0.0.1');
+    b.provide(`${f.key}.port`, 'copy-open-path', '', f.localPort);
+  }
+}
+
+function closeActions(d: Design): Action[] {
+  return [...(forwards(d).length > 0 ? ['Stop the Session Manager port forwards (Ctrl-C in their terminals). Check: `nc -z 127.0.0.1 <local port>` fails for each.'] : []), ...operatorRule(d, 'revoke'), ...replicationPath(d, false)].map(manual);
+}
+
+/** After the switch nothing outside the VPC needs the stores: the relay, your address and the replication path close (the copy-back of a rollback reopens them). */
+export function closeCopyPathStep(b: PlanBuilder, d: Design): void {
+  if (!b.has('copy-open-path')) return;
+  b.add(() => ({
+    id: 'watch-close-copy-relay',
+    phase: 'watch',
+    title: 'Close the copy relay and the replication path',
+    why: 'The data is on AWS and writes land there; a forward, an admitted address or an open database port left behind is exposure for nothing.',
+    dependsOn: ['switch-dns', 'copy-open-path'],
+    actions: closeActions(d),
+    undo: undoWith('Reopen the path: needed before the copy back to the box in the switch-dns undo.', [...forwards(d).map((f) => manual(startForward(d, f))), ...[...operatorRule(d, 'authorize'), ...replicationPath(d, true)].map(manual)]),
+    manual: true,
+    minutes: [1, 5],
+  }));
 }

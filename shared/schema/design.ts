@@ -253,13 +253,43 @@ export const SecurityGroup = z.object({
 });
 export type SecurityGroup = z.infer<typeof SecurityGroup>;
 
+/** How the copy's bytes reach the private data stores, and (replication) how RDS reaches the box; null where nothing needs a path. */
+export const CopyPath = z.object({
+  /** The runner's copy to RDS: a Session Manager port forward through an app instance, or RDS made public for the copy with its security group admitting only the box and the operator. */
+  databases: z.enum(['ssm-relay', 'public-locked']).nullable(),
+  /** ElastiCache is never public: always through an app instance. */
+  caches: z.literal('ssm-relay').nullable(),
+  /** RDS pulling changes from the box: the box's firewall admits RDS's egress address, or a reverse SSH tunnel through a relay inside the VPC. */
+  replication: z.enum(['box-allow-list', 'reverse-tunnel']).nullable(),
+});
+export type CopyPath = z.infer<typeof CopyPath>;
+
 export const Network = z.object({
   vpc: z.enum(['default', 'new', 'existing']),
   /** The VPC to reuse when vpc = existing. */
   vpcId: z.string().nullable(),
   cidr: z.string().nullable(),
   securityGroups: z.array(SecurityGroup),
+  copyPath: CopyPath,
 });
+
+/** How writes stop on one box at the cutover; the databases moved from it are made read-only as well. */
+export const WriteFreeze = z.object({
+  label: z.string(),
+  /**
+   * nginx in front of the app answers 503 with Retry-After: its main config, the files holding the
+   * proxying server blocks, and where the box checks the answer itself (a named server, sent to its
+   * listener); null without nginx (the apps are stopped instead).
+   */
+  nginx: z
+    .object({
+      configFile: z.string(),
+      files: z.array(z.string()),
+      check: z.object({ url: z.string(), name: z.string(), port: z.number().int(), address: z.string() }).nullable(),
+    })
+    .nullable(),
+});
+export type WriteFreeze = z.infer<typeof WriteFreeze>;
 export type Network = z.infer<typeof Network>;
 
 export const Iam = z.object({
@@ -348,6 +378,7 @@ export const TargetDesign = z.object({
     fileSystems: z.array(FileSystem),
     schedules: z.array(ScheduledJob),
     dns: Dns,
+    freeze: z.array(WriteFreeze),
   }),
   cost: Cost,
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeFreeze } from '../../engine/runner/freeze-clock.js';
 import { listMigrations, migrationStatus, type MigrationStatus } from '../../engine/runner/status.js';
 import { addRunnerOptions, runnerOptions, type RunnerFlags } from './runner-cli.js';
 
@@ -12,6 +13,7 @@ function render(s: MigrationStatus): string {
     `Migration ${s.id} (${s.region}${s.account ? `, account ${s.account}` : ''})`,
     `Phase      ${s.phase ?? 'not started'}: ${count('done')} of ${s.steps.length} steps done${count('failed') ? `, ${count('failed')} failed` : ''}${count('interrupted') ? `, ${count('interrupted')} interrupted` : ''}${count('undone') ? `, ${count('undone')} rolled back` : ''}`,
     `Last run   ${s.lastRun ? `${s.lastRun.mode} at ${s.lastRun.at}: ${s.lastRun.result ?? 'running or killed'}${s.lastRun.reason ? ` (${s.lastRun.reason})` : ''}` : 'none'}`,
+    ...(s.freeze ? [`Freeze     ${describeFreeze(s.freeze)}`] : []),
     `Lock       ${s.lock ? `held by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}, since ${s.lock.since})` : 'free'}`,
     'Steps',
     ...s.steps.map((x) => `  ${x.state.padEnd(11)} ${x.id}${x.error ? ` — ${x.error}` : ''}`),

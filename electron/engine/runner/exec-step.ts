@@ -6,6 +6,7 @@ import { awsAction } from './exec-aws.js';
 import { dataCopyAction } from './exec-data.js';
 import { dnsAction } from './exec-dns.js';
 import { MissingOutput, RunnerError } from './errors.js';
+import { reportFreeze } from './freeze-clock.js';
 import type { Budget, Run } from './run.js';
 import { waitAction } from './waits.js';
 
@@ -112,6 +113,7 @@ export async function inStep(run: Run, step: PlanStep, mode: keyof typeof EVENTS
     await body(budget);
     run.record({ type: 'step', event: ev.done, step: step.id });
     run.emit({ type: 'step', ...report, status: ev.done, elapsedMs: budget.elapsed() });
+    if (mode === 'apply') reportFreeze(run, step);
   } catch (err) {
     if (err instanceof StopRun) throw err;
     const e = asRunnerError(run, err);

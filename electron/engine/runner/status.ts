@@ -6,6 +6,7 @@ import type { CallRecord } from '../../../shared/schema/journal.js';
 import { PHASES, type Phase } from '../../../shared/schema/plan.js';
 import { dataDir } from '../paths.js';
 import { readAdopted } from './adopt.js';
+import { freezeClock, type FreezeClock } from './freeze-clock.js';
 import { Journal, migrationDir } from './journal.js';
 import type { LockHolder } from './lock.js';
 import { awsClientsFor, savedPlan } from './migration.js';
@@ -32,6 +33,8 @@ export interface MigrationStatus {
   lastRun: { mode: string; result: string | null; reason: string | null; at: string } | null;
   lock: LockHolder | null;
   resources: ResourceStatus[];
+  /** The write freeze: when writes stopped on the box, when AWS accepted them (null while it lasts), and how long; null when none ran. */
+  freeze: FreezeClock | null;
   cost: { monthlyUsd: number; unpriced: string[]; asOf: string; region: string };
 }
 
@@ -130,6 +133,7 @@ export async function migrationStatus(id: string, opts: { home?: string; aws?: A
     lastRun,
     lock,
     resources,
+    freeze: freezeClock(state),
     cost: { monthlyUsd: Math.round(priced.reduce((n, r) => n + (r.monthlyUsd ?? 0), 0) * 100) / 100, unpriced: priced.filter((r) => r.monthlyUsd === null).map((r) => r.name), asOf: PRICE_DATE, region: plan.migration.region },
   };
 }

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ancestors, refsIn, topologicalOrder } from '../../../shared/plan/dag.js';
 import { SAMPLES } from '../../../shared/samples/index.js';
-import { PHASES, Plan, planJsonSchema, type PlanStep } from '../../../shared/schema/plan.js';
-import type { Inventory } from '../../../shared/schema/inventory.js';
-import { runPlan } from './run-plan.js';
-
-const sample = (name: string): Inventory => structuredClone(SAMPLES[name] as Inventory);
-const step = (plan: Plan, id: string): PlanStep => {
-  const s = plan.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step ${id}; have ${plan.steps.map((x) => x.id).join(', ')}`);
-  return s;
-};
+import { PHASES, Plan, planJsonSchema } from '../../../shared/schema/plan.js';
+import { runPlan, sample, step } from './run-plan.js';
 
 describe('plan DAG', () => {
   it.each(Object.keys(SAMPLES))('%s: valid schema, acyclic, phases in order, every $ref an ancestor', (name) => {
@@ -39,7 +31,7 @@ describe('plan DAG', () => {
     const { plan } = runPlan([sample('linode-systemd-postgres')]);
     expect(plan.phases).toEqual(['prepare', 'provision', 'copy', 'deploy', 'verify', 'freeze', 'final-sync', 'switch-dns', 'watch', 'decommission']);
     expect(plan.downtime.steps).toEqual(['freeze-writes', 'final-sync-db-postgres', 'final-sync-restart-apps', 'switch-dns']);
-    expect(plan.downtime.maxMinutes).toBe(5 + 2 + 3 + 5);
+    expect(plan.downtime.maxMinutes).toBe(2 + 2 + 3 + 5);
   });
 
   it('is deterministic: same inputs, same bytes', () => {
@@ -55,14 +47,17 @@ describe('plan DAG', () => {
 });
 
 describe('plan steps', () => {
-  it('creates RDS outside the environment with deletion protection and a TLS-only copy path from the box', () => {
+  it('creates RDS outside the environment with deletion protection, private unless the copy path chosen needs it public', () => {
     const { plan } = runPlan([sample('linode-systemd-postgres')]);
     const rds = step(plan, 'provision-rds-postgres');
     const create = rds.actions.find((a) => a.kind === 'aws' && a.operation === 'CreateDBInstance');
-    expect(create).toMatchObject({ params: { Engine: 'postgres', EngineVersion: '16', StorageType: 'gp3', DeletionProtection: true, ManageMasterUserPassword: true, Tags: [{ Key: 'skylift:migration', Value: 'example-shop-com' }] } });
-    const sg = step(plan, 'provision-security-groups');
-    expect(JSON.stringify(sg.actions)).toContain('prepare-preflight.BoxIp_root_198_51_100_23');
-    expect(step(plan, 'watch-close-copy-path').actions.map((a) => (a.kind === 'aws' ? a.operation : a.kind))).toEqual(['RevokeSecurityGroupIngress', 'ModifyDBInstance']);
+    expect(create).toMatchObject({ params: { Engine: 'postgres', EngineVersion: '16', StorageType: 'gp3', DeletionProtection: true, ManageMasterUserPassword: true, PubliclyAccessible: false, Tags: [{ Key: 'skylift:migration', Value: 'example-shop-com' }] } });
+    expect(JSON.stringify(step(plan, 'provision-security-groups').actions)).not.toContain('BoxIp');
+
+    const open = runPlan([sample('linode-systemd-postgres')], { 'network.copyPath': 'public-locked' }).plan;
+    expect(step(open, 'provision-rds-postgres').actions.find((a) => a.kind === 'aws' && a.operation === 'CreateDBInstance')).toMatchObject({ params: { PubliclyAccessible: true } });
+    expect(JSON.stringify(step(open, 'provision-security-groups').actions)).toContain('prepare-preflight.BoxIp_root_198_51_100_23');
+    expect(step(open, 'watch-close-copy-path').actions.map((a) => (a.kind === 'aws' ? a.operation : a.kind))).toEqual(['RevokeSecurityGroupIngress', 'ModifyDBInstance']);
   });
 
   it('marks the DNS switch as the point of no return with a rollback that copies data back first', () => {
@@ -111,10 +106,12 @@ describe('plan steps', () => {
     expect(runPlan([sample('linode-systemd-postgres')], { 'network.vpc': 'existing' }).plan.openBlockers.map((b) => b.id)).toContain('network.vpc-id-missing');
   });
 
-  it('stops the app on the box with the command that started it', () => {
-    const pm2 = step(runPlan([sample('do-1click-socketio')]).plan, 'freeze-writes').actions[0];
+  it('stops the app on the box with the command that started it: at the freeze without nginx in front, after the switch behind nginx', () => {
+    const pm2 = step(runPlan([sample('do-1click-socketio')]).plan, 'switch-stop-box-apps').actions[0];
     expect(pm2).toMatchObject({ kind: 'remote', command: 'runuser -u nodejs -- pm2 stop chat', sudo: true });
-    const systemd = step(runPlan([sample('linode-systemd-postgres')]).plan, 'freeze-writes').actions[0];
+    const systemd = step(runPlan([sample('linode-systemd-postgres')]).plan, 'switch-stop-box-apps').actions[0];
     expect(systemd).toMatchObject({ kind: 'remote', command: 'systemctl stop node.service' });
+    const apache = step(runPlan([sample('mysql57-redis-apache')]).plan, 'freeze-writes').actions[0];
+    expect(apache).toMatchObject({ kind: 'remote', command: expect.stringMatching(/^runuser -u deploy -- pm2 stop /) });
   });
 });
