@@ -31,7 +31,7 @@ const BUNDLE_EXCLUDES = ['.git', 'node_modules', '.env', '.env.*', '*.log'];
 /** How the box runs the app, so the freeze can stop it and a rollback start it again. */
 function control(m: AppMember): EbEnvironment['sources'][number]['control'] {
   const pm2 = m.inv.runtimes.pm2.apps.find((p) => p.cwd === m.app.dir || p.name === m.app.name);
-  if (pm2) return { kind: 'pm2', user: pm2.user ?? m.inv.probe.user ?? 'root', name: pm2.name };
+  if (pm2) return { kind: 'pm2', user: pm2.user ?? m.inv.probe.user ?? 'root', name: pm2.name, bin: m.inv.runtimes.tools.find((t) => t.name === 'pm2')?.path ?? null };
   const unit = m.inv.services.units.find((u) => u.workingDirectory === m.app.dir || (u.execStart ?? '').includes(m.app.dir));
   return unit ? { kind: 'systemd', unit: unit.name } : { kind: 'manual' };
 }

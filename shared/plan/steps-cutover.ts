@@ -10,6 +10,7 @@ import { NOTHING_TO_UNDO, type PlanBuilder, aws, manual, outputName, undoWith, v
 import { dbCopyBack, filesCopyBack } from './data-copy.js';
 import { dnsProviderName } from './dns-text.js';
 import { versionLabel } from './steps-deploy.js';
+import { rdsPublic } from './steps-network.js';
 
 type Design = TargetDesign;
 
@@ -125,7 +126,9 @@ function switchSchedules(b: PlanBuilder, d: Design): void {
 function watchSteps(b: PlanBuilder, d: Design): void {
   const dbs = d.resources.databases;
   const temporary = d.resources.network.securityGroups.flatMap((g) => g.ingress.filter((i) => i.temporary).map((i) => ({ g, i })));
-  if (dbs.length > 0) {
+  // Only a path that made RDS public or opened it to the box's address has something to close here (the relay closes in its own step).
+  const publicDbs = rdsPublic(d) ? dbs : [];
+  if (publicDbs.length > 0 || temporary.length > 0) {
     const sgRules = () => temporary.map(({ g, i }) => ({ GroupId: b.use(`sg:${g.id}.id`), IpPermissions: [{ IpProtocol: 'tcp', FromPort: i.port, ToPort: i.port, IpRanges: [{ CidrIp: { $join: ['boxOf' in i.from ? b.use(`box:${i.from.boxOf}.ip`) : '', '/32'] } }] }] }));
     b.add(() => ({
       id: 'watch-close-copy-path',
@@ -133,9 +136,17 @@ function watchSteps(b: PlanBuilder, d: Design): void {
       title: 'Close the copy path: the box can no longer reach RDS',
       why: 'RDS was reachable from the box\'s address only for the copy; after the switch nothing outside the VPC needs it.',
       dependsOn: ['switch-dns'],
-      actions: [...sgRules().map((p) => aws('ec2', 'RevokeSecurityGroupIngress', p)), ...dbs.map((db) => aws('rds', 'ModifyDBInstance', { DBInstanceIdentifier: db.identifier, PubliclyAccessible: false, ApplyImmediately: true }))],
-      verify: dbs.map((db) => verify('output', { value: 'DescribeDBInstances PubliclyAccessible', instance: db.identifier }, { equals: false })),
-      undo: undoWith('Reopen the copy path (needed to copy data back to the box).', [...dbs.map((db) => aws('rds', 'ModifyDBInstance', { DBInstanceIdentifier: db.identifier, PubliclyAccessible: true, ApplyImmediately: true })), ...sgRules().map((p) => aws('ec2', 'AuthorizeSecurityGroupIngress', p))]),
+      actions: [
+        ...sgRules().map((p) => aws('ec2', 'RevokeSecurityGroupIngress', p)),
+        ...publicDbs.flatMap((db) => [
+          aws('rds', 'ModifyDBInstance', { DBInstanceIdentifier: db.identifier, PubliclyAccessible: false, ApplyImmediately: true }),
+          // The change applies while the instance is modifying: read it back once it is available again.
+          waitFor(`${db.identifier} to apply the change`, { service: 'rds', name: 'DBInstanceAvailable', params: { DBInstanceIdentifier: db.identifier } }),
+          aws('rds', 'DescribeDBInstances', { DBInstanceIdentifier: db.identifier }, { [outputName('Public', db.id)]: 'DBInstances[0].PubliclyAccessible' }),
+        ]),
+      ],
+      verify: publicDbs.map((db) => verify('output', { value: { $ref: `watch-close-copy-path.${outputName('Public', db.id)}` } }, { equals: false })),
+      undo: undoWith('Reopen the copy path (needed to copy data back to the box).', [...publicDbs.map((db) => aws('rds', 'ModifyDBInstance', { DBInstanceIdentifier: db.identifier, PubliclyAccessible: true, ApplyImmediately: true })), ...sgRules().map((p) => aws('ec2', 'AuthorizeSecurityGroupIngress', p))]),
       minutes: [1, 5],
     }));
   }

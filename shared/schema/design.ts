@@ -120,7 +120,7 @@ export const EbEnvironment = z.object({
       label: z.string(),
       dir: z.string(),
       control: z.discriminatedUnion('kind', [
-        z.object({ kind: z.literal('pm2'), user: z.string(), name: z.string() }),
+        z.object({ kind: z.literal('pm2'), user: z.string(), name: z.string(), /** The pm2 the inventory found (nvm installs are off the default PATH). */ bin: z.string().nullable() }),
         z.object({ kind: z.literal('systemd'), unit: z.string() }),
         z.object({ kind: z.literal('manual') }),
       ]),

@@ -60,10 +60,10 @@ describe('the write freeze', () => {
   it('without nginx in front, stops the apps at the freeze; MySQL gets super_read_only, MariaDB read_only', () => {
     const mysql = step(runPlan([sample('mysql57-redis-apache')]).plan, 'freeze-writes');
     const [app, db] = commands(mysql.actions);
-    expect(app).toMatch(/^runuser -u deploy -- pm2 stop /);
+    expect(app).toMatch(/^runuser -l deploy -c '.*\/pm2 stop /);
     expect(db).toContain("'SET GLOBAL read_only = ON; SET GLOBAL super_read_only = ON'");
     expect(commands(mysql.actions).join('\n')).not.toContain('nginx');
-    expect(commands(undoOf(mysql).actions)).toEqual([expect.stringContaining("'SET GLOBAL read_only = OFF'"), expect.stringMatching(/^runuser -u deploy -- pm2 start /)]);
+    expect(commands(undoOf(mysql).actions)).toEqual([expect.stringContaining("'SET GLOBAL read_only = OFF'"), expect.stringMatching(/^runuser -l deploy -c '.*\/pm2 start /)]);
     const maria = commands(step(runPlan([sample('node12-uploads-crons')]).plan, 'freeze-writes').actions).join('\n');
     expect(maria).toContain("'SET GLOBAL read_only = ON'");
     expect(maria).not.toContain('super_read_only');

@@ -57,7 +57,9 @@ describe('plan steps', () => {
     const open = runPlan([sample('linode-systemd-postgres')], { 'network.copyPath': 'public-locked' }).plan;
     expect(step(open, 'provision-rds-postgres').actions.find((a) => a.kind === 'aws' && a.operation === 'CreateDBInstance')).toMatchObject({ params: { PubliclyAccessible: true } });
     expect(JSON.stringify(step(open, 'provision-security-groups').actions)).toContain('prepare-preflight.BoxIp_root_198_51_100_23');
-    expect(step(open, 'watch-close-copy-path').actions.map((a) => (a.kind === 'aws' ? a.operation : a.kind))).toEqual(['RevokeSecurityGroupIngress', 'ModifyDBInstance']);
+    expect(step(open, 'watch-close-copy-path').actions.map((a) => (a.kind === 'aws' ? a.operation : a.kind))).toEqual(['RevokeSecurityGroupIngress', 'ModifyDBInstance', 'wait', 'DescribeDBInstances']);
+    expect(step(open, 'watch-close-copy-path').verify).toMatchObject([{ kind: 'verify', check: 'output', target: { value: { $ref: 'watch-close-copy-path.Public_postgres' } }, expect: { equals: false } }]);
+    expect(plan.steps.some((s) => s.id === 'watch-close-copy-path')).toBe(false);
   });
 
   it('marks the DNS switch as the point of no return with a rollback that copies data back first', () => {
@@ -108,10 +110,11 @@ describe('plan steps', () => {
 
   it('stops the app on the box with the command that started it: at the freeze without nginx in front, after the switch behind nginx', () => {
     const pm2 = step(runPlan([sample('do-1click-socketio')]).plan, 'switch-stop-box-apps').actions[0];
-    expect(pm2).toMatchObject({ kind: 'remote', command: 'runuser -u nodejs -- pm2 stop chat', sudo: true });
+    // A login shell: the user's HOME, so PM2_HOME is theirs (not root's); the pm2 the inventory found, with its node on PATH.
+    expect(pm2).toMatchObject({ kind: 'remote', command: `runuser -l nodejs -c 'PATH=/usr/bin:"$PATH" /usr/bin/pm2 stop chat'`, sudo: true });
     const systemd = step(runPlan([sample('linode-systemd-postgres')]).plan, 'switch-stop-box-apps').actions[0];
     expect(systemd).toMatchObject({ kind: 'remote', command: 'systemctl stop node.service' });
     const apache = step(runPlan([sample('mysql57-redis-apache')]).plan, 'freeze-writes').actions[0];
-    expect(apache).toMatchObject({ kind: 'remote', command: expect.stringMatching(/^runuser -u deploy -- pm2 stop /) });
+    expect(apache).toMatchObject({ kind: 'remote', command: expect.stringMatching(/^runuser -l deploy -c 'PATH=\/home\/deploy\/\.nvm\/versions\/node\/v16\.20\.2\/bin:"\$PATH" \/home\/deploy\/\.nvm\/versions\/node\/v16\.20\.2\/bin\/pm2 stop /) });
   });
 });
