@@ -70,10 +70,10 @@ export function copySteps(b: PlanBuilder, d: Design): void {
 function appControl(env: EbEnvironment, source: EbEnvironment['sources'][number], verb: 'stop' | 'start'): Action {
   const c = source.control;
   if (c.kind === 'pm2') {
-    // A login shell gives the user's HOME (so PM2_HOME is theirs, not root's); the pm2 found and its node go first on PATH.
+    // Where the inventory found pm2: a login shell gives the user's HOME (so PM2_HOME is theirs, not root's), that pm2 and its node go first on PATH (nvm installs are off it).
     const dir = c.bin?.replace(/\/[^/]*$/, '');
-    const inner = `${dir ? `PATH=${quote([dir])}:"$PATH" ` : ''}${quote([c.bin ?? 'pm2', verb, c.name])}`;
-    return { kind: 'remote', host: source.label, command: quote(['runuser', '-l', c.user, '-c', inner]), sudo: true, outputs: {} };
+    const command = c.bin && dir ? quote(['runuser', '-l', c.user, '-c', `PATH=${quote([dir])}:"$PATH" ${quote([c.bin, verb, c.name])}`]) : quote(['runuser', '-u', c.user, '--', 'pm2', verb, c.name]);
+    return { kind: 'remote', host: source.label, command, sudo: true, outputs: {} };
   }
   if (c.kind === 'systemd') return { kind: 'remote', host: source.label, command: quote(['systemctl', verb, c.unit]), sudo: true, outputs: {} };
   return manual(`${verb === 'stop' ? 'Stop' : 'Start'} ${env.appName} in ${source.dir} on ${source.label} (no PM2 entry or systemd unit was found for it).`);

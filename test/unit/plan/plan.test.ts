@@ -112,6 +112,10 @@ describe('plan steps', () => {
     const pm2 = step(runPlan([sample('do-1click-socketio')]).plan, 'switch-stop-box-apps').actions[0];
     // A login shell: the user's HOME, so PM2_HOME is theirs (not root's); the pm2 the inventory found, with its node on PATH.
     expect(pm2).toMatchObject({ kind: 'remote', command: `runuser -l nodejs -c 'PATH=/usr/bin:"$PATH" /usr/bin/pm2 stop chat'`, sudo: true });
+    const box = sample('do-1click-socketio');
+    const noTool = { ...box, runtimes: { ...box.runtimes, tools: box.runtimes.tools.filter((t) => t.name !== 'pm2') } };
+    // No pm2 found on the box's PATH: the one the SSH session's PATH finds, as the app's user.
+    expect(step(runPlan([noTool]).plan, 'switch-stop-box-apps').actions[0]).toMatchObject({ command: 'runuser -u nodejs -- pm2 stop chat' });
     const systemd = step(runPlan([sample('linode-systemd-postgres')]).plan, 'switch-stop-box-apps').actions[0];
     expect(systemd).toMatchObject({ kind: 'remote', command: 'systemctl stop node.service' });
     const apache = step(runPlan([sample('mysql57-redis-apache')]).plan, 'freeze-writes').actions[0];
