@@ -64,7 +64,7 @@ export async function createMasterUser(server: MariadbService, user: string, pas
 
 export async function startRdsMysqlStandin(opts: { serverId?: number } = {}): Promise<RdsMysqlStandin> {
   // log_bin_trust_function_creators = 1 is what the target's DB parameter group must say on RDS.
-  const server = await startMariadb({ args: [`--server-id=${opts.serverId ?? 2}`, '--log-bin-trust-function-creators=1'] });
+  const server = await startMariadb({ args: [`--server-id=${opts.serverId ?? 2}`, '--log-bin-trust-function-creators=1'], tls: true });
   const masterPassword = `m-${randomBytes(8).toString('hex')}`;
   const admin = await mysql.createConnection({ host: server.host, port: server.port, user: server.user, password: server.password });
   try {

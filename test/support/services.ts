@@ -20,6 +20,16 @@ const run = promisify(execFile);
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 
+/** A self-signed certificate for 127.0.0.1 (its own CA), owned by the service's user: a server standing in for RDS offers TLS as RDS does. */
+async function serverCertificate(dir: string, user: string): Promise<{ cert: string; key: string }> {
+  const cert = path.join(dir, 'server.crt');
+  const key = path.join(dir, 'server.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+  const { uid, gid } = ids(user);
+  await Promise.all([chown(cert, uid, gid), chown(key, uid, gid), chmod(key, 0o600)]);
+  return { cert, key };
+}
+
 export interface RunningService {
   host: string;
   port: number;
@@ -131,11 +141,13 @@ export interface PostgresService extends RunningService {
   password: string;
   socketDir: string;
   dataDir: string;
+  /** With `tls`: the server's self-signed certificate, to verify its TLS against. */
+  caFile: string | null;
   query(sql: string, database?: string): Promise<pg.QueryResult>;
 }
 
 /** initdb into a temp dir and run `postgres -D dir -p port -k sockdir` as the OS user postgres. */
-export async function startPostgres(opts: { settings?: Record<string, string> } = {}): Promise<PostgresService> {
+export async function startPostgres(opts: { settings?: Record<string, string>; tls?: boolean } = {}): Promise<PostgresService> {
   const dir = await serviceDir('skylift-pg-', 'postgres');
   const dataDir = path.join(dir, 'data');
   const socketDir = path.join(dir, 'sock');
@@ -153,7 +165,8 @@ export async function startPostgres(opts: { settings?: Record<string, string> } 
   );
   await rm(pwfile);
   const port = await freePort();
-  const settings = Object.entries({ listen_addresses: '127.0.0.1', ...opts.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const tls = opts.tls ? await serverCertificate(dir, 'postgres') : null;
+  const settings = Object.entries({ listen_addresses: '127.0.0.1', ...(tls ? { ssl: 'on', ssl_cert_file: tls.cert, ssl_key_file: tls.key } : {}), ...opts.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const child = start(`${PG_BIN}/postgres`, ['-D', dataDir, '-p', String(port), '-k', socketDir, ...settings], { user: 'postgres' });
   const query = async (sql: string, database = 'postgres') => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database });
@@ -165,11 +178,13 @@ export async function startPostgres(opts: { settings?: Record<string, string> } 
     }
   };
   await retry('postgres', () => query('select 1'), child);
-  return { host: '127.0.0.1', port, pid: child.pid!, dir, user: 'postgres', password, socketDir, dataDir, query, stop: stopper(child, 'SIGINT', dir) };
+  return { host: '127.0.0.1', port, pid: child.pid!, dir, user: 'postgres', password, socketDir, dataDir, caFile: tls?.cert ?? null, query, stop: stopper(child, 'SIGINT', dir) };
 }
 
 export interface MariadbService extends RunningService {
   socket: string;
+  /** With `tls`: the server's self-signed certificate, to verify its TLS against. */
+  caFile: string | null;
   dataDir: string;
   /** A TCP user with every privilege (`'skylift'@'127.0.0.1'`). */
   user: string;
@@ -179,7 +194,7 @@ export interface MariadbService extends RunningService {
 }
 
 /** mariadb-install-db into a temp dir, then mariadbd with --port/--socket/--datadir and binary logging on. */
-export async function startMariadb(opts: { args?: string[] } = {}): Promise<MariadbService> {
+export async function startMariadb(opts: { args?: string[]; tls?: boolean } = {}): Promise<MariadbService> {
   const dir = await serviceDir('skylift-mariadb-', 'mysql');
   const dataDir = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');
@@ -191,6 +206,7 @@ export async function startMariadb(opts: { args?: string[] } = {}): Promise<Mari
     env: { LC_ALL: 'C', PATH: process.env.PATH },
   });
   const port = await freePort();
+  const tls = opts.tls ? await serverCertificate(dir, 'mysql') : null;
   const child = start(
     '/usr/sbin/mariadbd',
     [
@@ -206,6 +222,7 @@ export async function startMariadb(opts: { args?: string[] } = {}): Promise<Mari
       `--log-error=${path.join(dir, 'error.log')}`,
       '--skip-name-resolve',
       '--innodb-buffer-pool-size=32M',
+      ...(tls ? [`--ssl-cert=${tls.cert}`, `--ssl-key=${tls.key}`] : []),
       ...(opts.args ?? []),
     ],
     { user: 'mysql' },
@@ -215,7 +232,7 @@ export async function startMariadb(opts: { args?: string[] } = {}): Promise<Mari
   await retry('mariadbd', () => sql('select 1'), child);
   const password = randomBytes(12).toString('hex');
   await sql(`create user 'skylift'@'127.0.0.1' identified by '${password}'; grant all on *.* to 'skylift'@'127.0.0.1' with grant option;`);
-  return { host: '127.0.0.1', port, pid: child.pid!, dir, socket, dataDir, user: 'skylift', password, sql, stop: stopper(child, 'SIGTERM', dir) };
+  return { host: '127.0.0.1', port, pid: child.pid!, dir, socket, dataDir, caFile: tls?.cert ?? null, user: 'skylift', password, sql, stop: stopper(child, 'SIGTERM', dir) };
 }
 
 /** redis-server as user redis, on a free port, its dir in a temp dir; `args` are extra `--name value` options. */

@@ -17,6 +17,7 @@ export interface RunnerFlags {
   json?: boolean;
   timeScale?: number;
   concurrency?: number;
+  dbCaBundle?: string;
 }
 
 export function addRunnerOptions(cmd: Command): Command {
@@ -27,6 +28,7 @@ export function addRunnerOptions(cmd: Command): Command {
     .option('--max-attempts <n>', 'attempts per AWS call, retries included', (v) => Number.parseInt(v, 10))
     .option('-y, --yes', 'answer yes to every confirmation (the write freeze, the DNS switch, manual steps)')
     .option('--json', 'JSON lines on stdout instead of progress bars')
+    .option('--db-ca-bundle <file>', 'verify the databases\' TLS certificates and names against this CA bundle (RDS: global-bundle.pem from truststore.pki.rds.amazonaws.com); without it TLS is required but not verified')
     .addOption(new Option('--time-scale <factor>', 'multiply budgets, polls and waits (for local AWS emulators whose clock runs faster)').argParser(Number.parseFloat).hideHelp())
     .addOption(new Option('--concurrency <n>', 'steps run at once').argParser((v) => Number.parseInt(v, 10)).default(8));
 }
@@ -44,6 +46,7 @@ export function runnerOptions(flags: RunnerFlags, onEvent: (e: RunnerEvent) => v
     ...(interactive() ? { confirm: async (q: string) => /^y(es)?$/i.test((await ask(`${q} (yes/no) `)).trim()) } : {}),
     ...(flags.timeScale && flags.timeScale > 0 ? { timeScale: flags.timeScale } : {}),
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.dbCaBundle ? { dbCaFile: flags.dbCaBundle } : {}),
     ...(connect ? { connect } : {}),
     onEvent,
   };

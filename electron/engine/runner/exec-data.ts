@@ -89,8 +89,10 @@ export async function targetUrl(run: ActionContext['run'], engine: DataCopy['eng
   const creds = arn ? await readDbSecret(run.clients, arn) : null;
   const user = str(target.masterUser) ?? creds?.username ?? null;
   const password = creds ? run.secret(creds.password) : null;
-  const tls = kind === 'redis' ? 'disable' : 'prefer';
-  return { engine: kind, host, port, user, password, database, tls: { mode: tls, caFile: null }, masked: `${kind}://${user ? `${user}:***@` : ''}${host}:${port}${database ? `/${database}` : ''}` };
+  // RDS always offers TLS: never fall back to plain text; verify the certificate when the CA bundle is given.
+  const caFile = run.opts.dbCaFile ?? null;
+  const tls = kind === 'redis' ? 'disable' : caFile ? 'verify-full' : 'require';
+  return { engine: kind, host, port, user, password, database, tls: { mode: tls, caFile }, masked: `${kind}://${user ? `${user}:***@` : ''}${host}:${port}${database ? `/${database}` : ''}` };
 }
 
 /** A database (each one named), a Redis server, or nothing for memcached, copied from the box and verified; copyData leaves the target clean when it fails. */

@@ -41,6 +41,8 @@ export interface RunnerOptions {
   connect?: (host: string, port: number) => Promise<Socket>;
   /** The folder plan.json was written to (its eb/ bundles are laid over the source bundle). */
   bundleRoot?: string;
+  /** CA bundle for the database endpoints (RDS: global-bundle.pem): given, their certificates and names are verified; otherwise TLS is still required. */
+  dbCaFile?: string;
 }
 
 /** A step's time allowance: its expected maximum with headroom, scaled. */

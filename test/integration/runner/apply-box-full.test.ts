@@ -106,8 +106,8 @@ describe.skipIf(!isRoot)('the full plan of the test box, applied and rolled back
       startSshd({ extraConfig: [`SetEnv PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`] }),
       tempDir('skylift-full-home-'),
       startAwsDouble({ speed: SPEED }),
-      startPostgres(),
-      startMariadb(),
+      startPostgres({ tls: true }),
+      startMariadb({ tls: true }),
       startRedis(),
       startDeployedApp(),
     ]);

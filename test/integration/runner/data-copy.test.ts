@@ -74,7 +74,7 @@ describe.skipIf(!isRoot)('data-copy steps in apply', () => {
   const masterPasswords: string[] = [];
 
   beforeAll(async () => {
-    [world, box, source, target] = await Promise.all([startRunnerWorld({ speed: 2000, domain: 'copy.example.test', appEnvironments: [] }), startBox(), startPostgres(), startPostgres()]);
+    [world, box, source, target] = await Promise.all([startRunnerWorld({ speed: 2000, domain: 'copy.example.test', appEnvironments: [] }), startBox(), startPostgres(), startPostgres({ tls: true })]);
     await source.query('create database shop');
     await source.query(PG_SEED, 'shop');
     await source.query('create database big');

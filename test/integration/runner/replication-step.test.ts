@@ -51,7 +51,7 @@ describe.skipIf(!isRoot)('replication steps in apply', () => {
   const masterPasswords: string[] = [];
 
   beforeAll(async () => {
-    [world, box, source, target] = await Promise.all([startRunnerWorld({ speed: 2000, domain: 'repl.example.test', appEnvironments: [] }), startBox(), startPostgres({ settings: { wal_level: 'logical' } }), startPostgres()]);
+    [world, box, source, target] = await Promise.all([startRunnerWorld({ speed: 2000, domain: 'repl.example.test', appEnvironments: [] }), startBox(), startPostgres({ settings: { wal_level: 'logical' } }), startPostgres({ tls: true })]);
     await source.query('create database shop');
     await source.query("create table orders (id bigserial primary key, item text not null, qty int not null); insert into orders (item, qty) select 'item ' || g, g % 9 from generate_series(1, 20000) g", 'shop');
     await target.query('create role rds_superuser login superuser');
