@@ -70,6 +70,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('elasticbeanstalk', 'ListPlatformVersions'),
   op('elasticbeanstalk', 'CreateStorageLocation'),
   op('elasticbeanstalk', 'RestartAppServer'),
+  op('elasticbeanstalk', 'ListTagsForResource'),
   // RDS.
   op('rds', 'CreateDBInstance', { tag: tags }),
   op('rds', 'DescribeDBInstances'),
@@ -90,6 +91,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('elasticache', 'CreateCacheCluster', { tag: tags }),
   op('elasticache', 'DescribeCacheClusters'),
   op('elasticache', 'DeleteCacheCluster'),
+  op('elasticache', 'ListTagsForResource'),
   // Classic load balancer of an EB environment (listeners for WebSockets, proxy protocol).
   op('elb', 'DescribeLoadBalancers'),
   op('elb', 'CreateLoadBalancerListeners'),
@@ -132,6 +134,13 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('iam', 'AddRoleToInstanceProfile'),
   op('iam', 'RemoveRoleFromInstanceProfile'),
   op('iam', 'SimulatePrincipalPolicy'),
+  // Cleanup: the migration's roles and instance profiles, found by their tags, and what holds them.
+  op('iam', 'ListRoles'),
+  op('iam', 'ListRoleTags'),
+  op('iam', 'ListRolePolicies'),
+  op('iam', 'ListInstanceProfilesForRole'),
+  op('iam', 'ListInstanceProfiles'),
+  op('iam', 'ListInstanceProfileTags'),
   // Route 53 cutover.
   op('route53', 'ListHostedZonesByName'),
   op('route53', 'ListResourceRecordSets'),
@@ -156,11 +165,15 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('s3', 'DeleteObject'),
   op('s3', 'DeleteObjects', { action: 's3:DeleteObject' }),
   op('s3', 'DeleteBucket'),
+  // Cleanup: the migration's buckets, found by their tags.
+  op('s3', 'ListBuckets', { action: 's3:ListAllMyBuckets' }),
+  op('s3', 'GetBucketTagging'),
   // ACM certificates (DNS validation through Route 53).
   op('acm', 'RequestCertificate', { tag: tags }),
   op('acm', 'DescribeCertificate'),
   op('acm', 'ListCertificates'),
   op('acm', 'DeleteCertificate'),
+  op('acm', 'ListTagsForCertificate'),
   // Identity.
   op('sts', 'GetCallerIdentity'),
   op('sts', 'AssumeRole', { viaCredentials: true }),
@@ -174,6 +187,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('secretsmanager', 'CreateSecret', { tag: tags }),
   op('secretsmanager', 'GetSecretValue'),
   op('secretsmanager', 'DeleteSecret'),
+  op('secretsmanager', 'ListSecrets'),
   // Verification and alarms after cutover.
   op('cloudwatch', 'GetMetricData'),
   op('cloudwatch', 'PutMetricAlarm', { tag: tags }),

@@ -7,6 +7,8 @@ import {
   DeleteCacheSubnetGroupCommand,
   DeleteReplicationGroupCommand,
   DescribeCacheClustersCommand,
+  DescribeReplicationGroupsCommand,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-elasticache';
 import {
   AddTagsToResourceCommand,
@@ -19,7 +21,7 @@ import {
   DescribeDBSnapshotsCommand,
   DescribeEventsCommand,
 } from '@aws-sdk/client-rds';
-import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { expect } from 'vitest';
@@ -87,6 +89,19 @@ export const dataCases: OperationCase[] = [
     },
   },
   {
+    name: 'the caches carry the migration tag, read by ARN (how cleanup finds them)',
+    ops: ['elasticache:ListTagsForResource'],
+    async run({ clients }) {
+      const cache = clients.elasticache;
+      const group = (await cache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'skylift-redis' }))).ReplicationGroups![0]!;
+      expect((await cache.send(new ListTagsForResourceCommand({ ResourceName: group.ARN }))).TagList).toEqual([SKYLIFT_TAG]);
+      const cluster = (await cache.send(new DescribeCacheClustersCommand({ CacheClusterId: 'skylift-memcached' }))).CacheClusters![0]!;
+      expect((await cache.send(new ListTagsForResourceCommand({ ResourceName: cluster.ARN }))).TagList).toEqual([SKYLIFT_TAG]);
+      await expect(cache.send(new ListTagsForResourceCommand({ ResourceName: group.ARN!.replace('skylift-redis', 'no-such-group') }))).rejects.toMatchObject({ name: 'ReplicationGroupNotFoundFault' });
+      await expect(cache.send(new ListTagsForResourceCommand({ ResourceName: 'skylift-redis' }))).rejects.toMatchObject({ name: 'InvalidARNFault' });
+    },
+  },
+  {
     name: 'secrets in Parameter Store and Secrets Manager, never in environment properties',
     ops: ['ssm:PutParameter', 'ssm:GetParameter', 'ssm:GetParametersByPath', 'secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue'],
     async run({ clients }) {
@@ -101,6 +116,16 @@ export const dataCases: OperationCase[] = [
       expect(all.map((p) => p.Name)).toEqual(['/skylift/app/DATABASE_URL', '/skylift/app/NODE_ENV']);
       await clients.secretsmanager.send(new CreateSecretCommand({ Name: 'skylift/app/session-secret', SecretString: 's3cr3t' }));
       expect((await clients.secretsmanager.send(new GetSecretValueCommand({ SecretId: 'skylift/app/session-secret' }))).SecretString).toBe('s3cr3t');
+    },
+  },
+  {
+    name: 'secrets listed by tag, with their tags (how cleanup finds them)',
+    ops: ['secretsmanager:ListSecrets'],
+    async run({ clients }) {
+      const sm = clients.secretsmanager;
+      const byTag = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-key', Values: [SKYLIFT_TAG.Key] }, { Key: 'tag-value', Values: [SKYLIFT_TAG.Value] }] }));
+      expect(byTag.SecretList?.map((s) => [s.Name, s.Tags])).toEqual([['skylift/app/session-secret', [SKYLIFT_TAG]]]);
+      expect((await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'tag-value', Values: ['another-migration'] }] }))).SecretList).toEqual([]);
     },
   },
   {

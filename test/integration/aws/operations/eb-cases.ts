@@ -13,6 +13,7 @@ import {
   DescribeEventsCommand,
   ListPlatformBranchesCommand,
   ListPlatformVersionsCommand,
+  ListTagsForResourceCommand,
   SwapEnvironmentCNAMEsCommand,
   TerminateEnvironmentCommand,
   UpdateEnvironmentCommand,
@@ -21,7 +22,7 @@ import {
 } from '@aws-sdk/client-elastic-beanstalk';
 import { expect } from 'vitest';
 import { waitForEnvironment, waitUntil } from '../../../../electron/engine/aws/wait.js';
-import type { CaseContext, OperationCase } from './context.js';
+import { SKYLIFT_TAG, type CaseContext, type OperationCase } from './context.js';
 import { BUCKET } from './network-cases.js';
 
 export const APP = 'skylift-app';
@@ -116,6 +117,18 @@ export const ebCases: OperationCase[] = [
       const settings = (await eb.send(new DescribeConfigurationSettingsCommand({ ApplicationName: APP, EnvironmentName: 'skylift-blue' }))).ConfigurationSettings![0]!;
       expect(option(settings.OptionSettings, 'aws:elasticbeanstalk:environment', 'LoadBalancerType')).toBe('application');
       expect(option(settings.OptionSettings, 'aws:elasticbeanstalk:application:environment', 'PORT')).toBe('5000');
+    },
+  },
+  {
+    name: 'the application and environment carry the migration tag (how cleanup finds them)',
+    ops: ['elasticbeanstalk:ListTagsForResource'],
+    async run({ clients }) {
+      const eb = clients.elasticbeanstalk;
+      const app = (await eb.send(new DescribeApplicationsCommand({ ApplicationNames: [APP] }))).Applications![0]!;
+      expect((await eb.send(new ListTagsForResourceCommand({ ResourceArn: app.ApplicationArn }))).ResourceTags).toEqual([SKYLIFT_TAG]);
+      const env = (await eb.send(new DescribeEnvironmentsCommand({ EnvironmentNames: ['skylift-blue'], IncludeDeleted: false }))).Environments![0]!;
+      expect(await eb.send(new ListTagsForResourceCommand({ ResourceArn: env.EnvironmentArn }))).toMatchObject({ ResourceArn: env.EnvironmentArn, ResourceTags: [SKYLIFT_TAG] });
+      await expect(eb.send(new ListTagsForResourceCommand({ ResourceArn: app.ApplicationArn!.replace(APP, 'no-such-app') }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     },
   },
   {

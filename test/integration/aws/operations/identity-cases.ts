@@ -1,4 +1,4 @@
-import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreateRoleCommand, DeleteInstanceProfileCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetInstanceProfileCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, RemoveRoleFromInstanceProfileCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreateRoleCommand, DeleteInstanceProfileCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetInstanceProfileCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, ListInstanceProfilesCommand, ListInstanceProfilesForRoleCommand, ListInstanceProfileTagsCommand, ListRolePoliciesCommand, ListRolesCommand, ListRoleTagsCommand, PutRolePolicyCommand, RemoveRoleFromInstanceProfileCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,6 +44,25 @@ export const identityCases: OperationCase[] = [
       const profile = (await clients.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'skylift-eb-ec2' }))).InstanceProfile!;
       expect(profile.Roles?.map((r) => r.RoleName)).toEqual(['skylift-eb-ec2']);
       expect(profile.Tags).toContainEqual(SKYLIFT_TAG);
+    },
+  },
+  {
+    name: 'roles and instance profiles listed without tags, their tags and what holds a role read apart (how cleanup finds and frees them)',
+    ops: ['iam:ListRoles', 'iam:ListRoleTags', 'iam:ListRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListInstanceProfiles', 'iam:ListInstanceProfileTags'],
+    async run({ clients }) {
+      const roles = (await clients.iam.send(new ListRolesCommand({}))).Roles!;
+      expect(roles.map((r) => r.RoleName)).toEqual(expect.arrayContaining(['skylift-eb-service', 'skylift-eb-ec2']));
+      expect(roles.every((r) => r.Tags === undefined)).toBe(true);
+      expect((await clients.iam.send(new ListRoleTagsCommand({ RoleName: 'skylift-eb-ec2' }))).Tags).toEqual([SKYLIFT_TAG]);
+      await clients.iam.send(new PutRolePolicyCommand({ RoleName: 'skylift-eb-ec2', PolicyName: 'skylift-app', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+      expect((await clients.iam.send(new ListRolePoliciesCommand({ RoleName: 'skylift-eb-ec2' }))).PolicyNames).toEqual(['skylift-app']);
+      await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: 'skylift-eb-ec2', PolicyName: 'skylift-app' }));
+      const holding = (await clients.iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'skylift-eb-ec2' }))).InstanceProfiles!;
+      expect(holding.map((p) => p.InstanceProfileName)).toEqual(['skylift-eb-ec2']);
+      const profiles = (await clients.iam.send(new ListInstanceProfilesCommand({}))).InstanceProfiles!;
+      expect(profiles.map((p) => [p.InstanceProfileName, p.Roles?.map((r) => r.RoleName), p.Tags])).toEqual([['skylift-eb-ec2', ['skylift-eb-ec2'], undefined]]);
+      expect((await clients.iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName: 'skylift-eb-ec2' }))).Tags).toEqual([SKYLIFT_TAG]);
+      await expect(clients.iam.send(new ListRoleTagsCommand({ RoleName: 'no-such-role' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
     },
   },
   {

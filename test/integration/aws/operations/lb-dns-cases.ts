@@ -1,4 +1,4 @@
-import { DeleteCertificateCommand, ListCertificatesCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { DeleteCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import {
   CreateLoadBalancerListenersCommand,
   CreateLoadBalancerPolicyCommand,
@@ -22,7 +22,7 @@ import {
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { expect } from 'vitest';
 import { waitForCertificate, waitForChange, waitForValidationRecords } from '../../../../electron/engine/aws/wait.js';
-import type { OperationCase } from './context.js';
+import { SKYLIFT_TAG, type OperationCase } from './context.js';
 
 export const lbDnsCases: OperationCase[] = [
   {
@@ -134,6 +134,15 @@ export const lbDnsCases: OperationCase[] = [
       const issued = (await clients.acm.send(new ListCertificatesCommand({ CertificateStatuses: ['ISSUED'] }))).CertificateSummaryList!;
       expect(issued.map((c) => c.CertificateArn)).toEqual([CertificateArn]);
       ctx.set('certificateArn', CertificateArn);
+    },
+  },
+  {
+    name: 'the certificate carries the migration tag (how cleanup finds it)',
+    ops: ['acm:ListTagsForCertificate'],
+    async run(ctx) {
+      const acm = ctx.clients.acm;
+      expect((await acm.send(new ListTagsForCertificateCommand({ CertificateArn: ctx.get('certificateArn') }))).Tags).toEqual([SKYLIFT_TAG]);
+      await expect(acm.send(new ListTagsForCertificateCommand({ CertificateArn: `${ctx.get('certificateArn')}0` }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     },
   },
 ];

@@ -1,6 +1,10 @@
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateTagsCommand, DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteObjectCommand,
+  GetBucketTaggingCommand,
+  ListBucketsCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -57,6 +61,19 @@ export const networkCases: OperationCase[] = [
       await createTaggedBucket(clients, BUCKET);
       expect(s3State(session.double.world).buckets.get(BUCKET)?.tags).toEqual([SKYLIFT_TAG]);
       expect(await clients.s3.send(new HeadBucketCommand({ Bucket: BUCKET }))).toMatchObject({ BucketRegion: 'us-east-1' });
+    },
+  },
+  {
+    name: 'buckets listed by region and their tags read (how cleanup finds them); an untagged one has no tag set',
+    ops: ['s3:ListBuckets', 's3:GetBucketTagging'],
+    async run({ clients }) {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: 'skylift-untagged-0001' }));
+      const listed = (await clients.s3.send(new ListBucketsCommand({ BucketRegion: 'us-east-1' }))).Buckets!;
+      expect(listed.map((b) => [b.Name, b.BucketRegion])).toEqual(expect.arrayContaining([[BUCKET, 'us-east-1'], ['skylift-untagged-0001', 'us-east-1']]));
+      expect((await clients.s3.send(new ListBucketsCommand({ BucketRegion: 'eu-west-1' }))).Buckets ?? []).toEqual([]);
+      expect((await clients.s3.send(new GetBucketTaggingCommand({ Bucket: BUCKET }))).TagSet).toEqual([SKYLIFT_TAG]);
+      await expect(clients.s3.send(new GetBucketTaggingCommand({ Bucket: 'skylift-untagged-0001' }))).rejects.toMatchObject({ name: 'NoSuchTagSet' });
+      await clients.s3.send(new DeleteBucketCommand({ Bucket: 'skylift-untagged-0001' }));
     },
   },
   {

@@ -14,6 +14,7 @@ interface CertRecord {
   /** When the validation records become visible (ACM takes a few seconds to produce them). */
   recordsAt: number;
   issuing: boolean;
+  tags: sdk.Tag[];
   /** The real certificate and key, signed by the double's CA, from the moment the status is ISSUED. */
   issued?: Promise<IssuedCertificate>;
 }
@@ -101,6 +102,7 @@ export const acm: ServiceDef = {
       });
       const rec: CertRecord = {
         issuing: false,
+        tags: input.Tags ?? [],
         recordsAt: ctx.now + ctx.world.delay('acm', 5_000),
         ...(input.IdempotencyToken ? { token: input.IdempotencyToken } : {}),
         cert: {
@@ -149,6 +151,8 @@ export const acm: ServiceDef = {
       const { page, next } = paginate(all, input.NextToken, input.MaxItems);
       return { CertificateSummaryList: page, ...(next ? { NextToken: next } : {}) };
     },
+
+    ListTagsForCertificate: (ctx: CallContext, input: sdk.ListTagsForCertificateRequest): Out<sdk.ListTagsForCertificateResponse> => ({ Tags: cert(ctx, input.CertificateArn).tags }),
 
     DeleteCertificate: (ctx: CallContext, input: sdk.DeleteCertificateRequest) => {
       const rec = cert(ctx, input.CertificateArn);

@@ -13,6 +13,8 @@ export interface EnvRecord {
 
 export class EbState {
   applications = new Map<string, sdk.ApplicationDescription>();
+  /** An application's tags by name (environments keep theirs in their record). */
+  applicationTags = new Map<string, Tag[]>();
   versions = new Map<string, sdk.ApplicationVersionDescription>();
   environments = new Map<string, EnvRecord>();
   events: sdk.EventDescription[] = [];

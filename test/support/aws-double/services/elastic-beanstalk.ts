@@ -73,6 +73,7 @@ export const elasticBeanstalk: ServiceDef = {
         ConfigurationTemplates: [],
       };
       state.applications.set(name, created);
+      state.applicationTags.set(name, input.Tags ?? []);
       return { Application: created };
     },
 
@@ -89,6 +90,7 @@ export const elasticBeanstalk: ServiceDef = {
         throw invalidParameter(`Unable to delete application ${a.ApplicationName} because it has running environments: ${running.map((e) => e.env.EnvironmentName).join(', ')}.`);
       }
       state.applications.delete(a.ApplicationName!);
+      state.applicationTags.delete(a.ApplicationName!);
       for (const key of [...state.versions.keys()]) if (key.startsWith(`${a.ApplicationName}/`)) state.versions.delete(key);
     },
 
@@ -312,6 +314,16 @@ export const elasticBeanstalk: ServiceDef = {
       if (rec.env.Status === 'Terminating') throw invalidParameter(`Environment named ${rec.env.EnvironmentName} is already being terminated.`);
       scheduleTermination(ctx, rec);
       return view(ctx.world, rec);
+    },
+
+    ListTagsForResource: (ctx: CallContext, input: sdk.ListTagsForResourceMessage): Out<sdk.ResourceTagsDescriptionMessage> => {
+      const state = ebState(ctx.world, ctx.account, ctx.region);
+      const arn = required(input.ResourceArn, 'ResourceArn');
+      const application = [...state.applications.values()].find((a) => a.ApplicationArn === arn);
+      const env = [...state.environments.values()].find((r) => r.env.EnvironmentArn === arn && r.env.Status !== 'Terminated');
+      const tags = application ? state.applicationTags.get(application.ApplicationName!) : env?.tags;
+      if (!tags) throw new AwsFault('ResourceNotFoundException', `Resource ${arn} not found.`, 404);
+      return { ResourceArn: arn, ResourceTags: tags };
     },
 
     ListPlatformBranches: (_ctx: CallContext, input: sdk.ListPlatformBranchesRequest): Out<sdk.ListPlatformBranchesResult> => {

@@ -10,6 +10,8 @@ export class CacheState {
   groups = new Map<string, sdk.ReplicationGroup>();
   clusters = new Map<string, sdk.CacheCluster>();
   subnetGroups = new Map<string, sdk.CacheSubnetGroup>();
+  /** Tags by resource ARN, read back with ListTagsForResource (the describe calls omit them, as on AWS). */
+  tags = new Map<string, sdk.Tag[]>();
 }
 
 export const cacheState = (world: World, account: string, region: string) => world.scoped('elasticache', account, region, () => new CacheState());
@@ -62,6 +64,7 @@ export const elasticache: ServiceDef = {
         ARN: `arn:aws:elasticache:${ctx.region}:${ctx.account}:subnetgroup:${name}`,
       };
       state.subnetGroups.set(name, group);
+      state.tags.set(group.ARN!, input.Tags ?? []);
       return { CacheSubnetGroup: group };
     },
 
@@ -70,6 +73,7 @@ export const elasticache: ServiceDef = {
       const name = required(input.CacheSubnetGroupName, 'CacheSubnetGroupName').toLowerCase();
       if (!state.subnetGroups.has(name)) throw new AwsFault('CacheSubnetGroupNotFoundFault', `CacheSubnetGroup ${name} not found.`, 404);
       if ([...state.clusters.values()].some((c) => c.CacheSubnetGroupName === name)) throw new AwsFault('CacheSubnetGroupInUse', `Cache subnet group ${name} is in use.`, 400);
+      state.tags.delete(state.subnetGroups.get(name)!.ARN!);
       state.subnetGroups.delete(name);
     },
 
@@ -103,6 +107,7 @@ export const elasticache: ServiceDef = {
         NodeGroups: [],
       };
       state.groups.set(id, group);
+      state.tags.set(group.ARN!, input.Tags ?? []);
       for (const member of members) {
         state.clusters.set(member, {
           CacheClusterId: member,
@@ -158,6 +163,7 @@ export const elasticache: ServiceDef = {
       group.Status = 'deleting';
       schedule(ctx, 180_000, () => {
         state.groups.delete(id);
+        state.tags.delete(group.ARN!);
         for (const m of group.MemberClusters ?? []) state.clusters.delete(m);
         ec2State(ctx.world, ctx.account, ctx.region).release(`elasticache:${id}`);
       });
@@ -185,6 +191,7 @@ export const elasticache: ServiceDef = {
         ARN: `arn:aws:elasticache:${ctx.region}:${ctx.account}:cluster:${id}`,
       };
       state.clusters.set(id, cluster);
+      state.tags.set(cluster.ARN!, input.Tags ?? []);
       schedule(ctx, 420_000, (at) => {
         if (cluster.CacheClusterStatus !== 'creating') return;
         const ep = endpoint(ctx, engine, id);
@@ -220,9 +227,21 @@ export const elasticache: ServiceDef = {
       cluster.CacheClusterStatus = 'deleting';
       schedule(ctx, 180_000, () => {
         state.clusters.delete(id);
+        state.tags.delete(cluster.ARN!);
         ec2State(ctx.world, ctx.account, ctx.region).release(`elasticache:${id}`);
       });
       return { CacheCluster: cluster };
+    },
+
+    ListTagsForResource: (ctx: CallContext, input: sdk.ListTagsForResourceMessage): Out<sdk.TagListMessage> => {
+      const arn = required(input.ResourceName, 'ResourceName');
+      const kind = /^arn:aws:elasticache:[^:]+:\d{12}:(cluster|replicationgroup|subnetgroup):/.exec(arn)?.[1];
+      if (!kind) throw new AwsFault('InvalidARN', `${arn} is not a valid ARN.`, 400);
+      const tags = cacheState(ctx.world, ctx.account, ctx.region).tags.get(arn);
+      if (tags) return { TagList: tags };
+      const notFound: Record<string, [string, string]> = { cluster: ['CacheClusterNotFound', 'CacheCluster'], replicationgroup: ['ReplicationGroupNotFoundFault', 'ReplicationGroup'], subnetgroup: ['CacheSubnetGroupNotFoundFault', 'CacheSubnetGroup'] };
+      const [code, what] = notFound[kind]!;
+      throw new AwsFault(code, `${what} ${arn.split(':').pop()} not found.`, 404);
     },
   },
 };

@@ -45,6 +45,9 @@ function profile(ctx: CallContext, name: string | undefined): sdk.InstanceProfil
   return found;
 }
 
+/** List calls leave tags out, as on AWS: the List…Tags calls read them. */
+const untagged = <T extends { Tags?: sdk.Tag[] }>({ Tags: _tags, ...rest }: T): Omit<T, 'Tags'> => rest;
+
 const publicRole = ({ attached: _attached, inline: _inline, ...r }: RoleRecord): sdk.Role => r;
 
 /** Registers a user the way `double.createUser` needs it for policy simulation. */
@@ -132,6 +135,40 @@ export const iam: ServiceDef = {
       const all = [...role(ctx, input.RoleName).attached].map((arn) => ({ PolicyArn: arn, PolicyName: arn.split('/').pop() }));
       const { page, next } = paginate(all, input.Marker, input.MaxItems);
       return { AttachedPolicies: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListRoles: (ctx: CallContext, input: sdk.ListRolesRequest): Out<sdk.ListRolesResponse> => {
+      const all = [...iamState(ctx.world, ctx.account).roles.values()].filter((r) => r.Path!.startsWith(input.PathPrefix ?? '/')).map((r) => untagged(publicRole(r)));
+      const { page, next } = paginate(all, input.Marker, input.MaxItems);
+      return { Roles: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListRoleTags: (ctx: CallContext, input: sdk.ListRoleTagsRequest): Out<sdk.ListRoleTagsResponse> => {
+      const { page, next } = paginate(role(ctx, input.RoleName).Tags ?? [], input.Marker, input.MaxItems);
+      return { Tags: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListRolePolicies: (ctx: CallContext, input: sdk.ListRolePoliciesRequest): Out<sdk.ListRolePoliciesResponse> => {
+      const { page, next } = paginate([...role(ctx, input.RoleName).inline.keys()], input.Marker, input.MaxItems);
+      return { PolicyNames: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListInstanceProfilesForRole: (ctx: CallContext, input: sdk.ListInstanceProfilesForRoleRequest): Out<sdk.ListInstanceProfilesForRoleResponse> => {
+      const name = role(ctx, input.RoleName).RoleName;
+      const all = [...iamState(ctx.world, ctx.account).profiles.values()].filter((p) => p.Roles?.some((r) => r.RoleName === name)).map(untagged);
+      const { page, next } = paginate(all, input.Marker, input.MaxItems);
+      return { InstanceProfiles: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListInstanceProfiles: (ctx: CallContext, input: sdk.ListInstanceProfilesRequest): Out<sdk.ListInstanceProfilesResponse> => {
+      const all = [...iamState(ctx.world, ctx.account).profiles.values()].filter((p) => p.Path!.startsWith(input.PathPrefix ?? '/')).map(untagged);
+      const { page, next } = paginate(all, input.Marker, input.MaxItems);
+      return { InstanceProfiles: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
+    },
+
+    ListInstanceProfileTags: (ctx: CallContext, input: sdk.ListInstanceProfileTagsRequest): Out<sdk.ListInstanceProfileTagsResponse> => {
+      const { page, next } = paginate(profile(ctx, input.InstanceProfileName).Tags ?? [], input.Marker, input.MaxItems);
+      return { Tags: page, IsTruncated: Boolean(next), ...(next ? { Marker: next } : {}) };
     },
 
     GetInstanceProfile: (ctx: CallContext, input: sdk.GetInstanceProfileRequest): Out<sdk.GetInstanceProfileResponse> => ({

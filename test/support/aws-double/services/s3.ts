@@ -5,7 +5,7 @@ import type { RestRequest } from '../codec/rest-xml.js';
 import { AwsFault, required } from '../errors.js';
 import { ids } from '../ids.js';
 import type { Out, ServiceDef } from '../service-def.js';
-import type { Tag } from '../util.js';
+import { paginate, type Tag } from '../util.js';
 import type { CallContext, World } from '../world.js';
 
 interface StoredObject {
@@ -89,13 +89,14 @@ const asBuffer = (body: unknown) => (Buffer.isBuffer(body) ? body : body === und
 /** Routes the way S3 does: by bucket/key presence, method and sub-resource query keys. */
 function route(req: RestRequest): { operation: string; labels: Record<string, string> } | undefined {
   const [, bucketPart = '', ...keyParts] = req.path.split('/');
-  if (!bucketPart) return undefined;
+  // The service root lists the caller's buckets.
+  if (!bucketPart) return req.method === 'GET' ? { operation: 'ListBuckets', labels: {} } : undefined;
   const labels: Record<string, string> = { Bucket: decodeURIComponent(bucketPart) };
   const q = (k: string) => req.query.has(k);
   if (keyParts.length === 0 || (keyParts.length === 1 && keyParts[0] === '')) {
     const sub = ['tagging', 'versioning', 'lifecycle', 'publicAccessBlock'].find(q);
     const put: Record<string, string> = { tagging: 'PutBucketTagging', versioning: 'PutBucketVersioning', lifecycle: 'PutBucketLifecycleConfiguration', publicAccessBlock: 'PutPublicAccessBlock' };
-    const get: Record<string, string> = { versioning: 'GetBucketVersioning', lifecycle: 'GetBucketLifecycleConfiguration', publicAccessBlock: 'GetPublicAccessBlock' };
+    const get: Record<string, string> = { tagging: 'GetBucketTagging', versioning: 'GetBucketVersioning', lifecycle: 'GetBucketLifecycleConfiguration', publicAccessBlock: 'GetPublicAccessBlock' };
     const byMethod: Record<string, string | undefined> = {
       PUT: sub ? put[sub] : 'CreateBucket',
       HEAD: 'HeadBucket',
@@ -159,6 +160,7 @@ export const s3: ServiceDef = {
   iamAction: (operation) =>
     ({
       HeadBucket: 's3:ListBucket',
+      ListBuckets: 's3:ListAllMyBuckets',
       ListObjectsV2: 's3:ListBucket',
       DeleteObjects: 's3:DeleteObject',
       CreateMultipartUpload: 's3:PutObject',
@@ -212,6 +214,23 @@ export const s3: ServiceDef = {
 
     PutBucketTagging: (ctx: CallContext, input: sdk.PutBucketTaggingRequest) => {
       bucket(ctx, input.Bucket).tags = required(input.Tagging?.TagSet, 'Tagging');
+    },
+
+    GetBucketTagging: (ctx: CallContext, input: sdk.GetBucketTaggingRequest): Out<sdk.GetBucketTaggingOutput> => {
+      const tags = bucket(ctx, input.Bucket).tags;
+      if (tags.length === 0) throw new AwsFault('NoSuchTagSet', 'The TagSet does not exist', 404);
+      return { TagSet: tags as sdk.Tag[] };
+    },
+
+    ListBuckets: (ctx: CallContext, input: sdk.ListBucketsRequest): Out<sdk.ListBucketsOutput> => {
+      const own = [...s3State(ctx.world).buckets.values()].filter((b) => b.account === ctx.account && (!input.BucketRegion || b.region === input.BucketRegion) && (!input.Prefix || b.name.startsWith(input.Prefix)));
+      const { page, next } = paginate(own, input.ContinuationToken, input.MaxBuckets, 10_000);
+      return {
+        Buckets: page.map((b) => ({ Name: b.name, CreationDate: b.created, BucketRegion: b.region })),
+        Owner: { ID: createHash('sha256').update(ctx.account).digest('hex') },
+        ...(next ? { ContinuationToken: next } : {}),
+        ...(input.Prefix ? { Prefix: input.Prefix } : {}),
+      };
     },
 
     PutBucketVersioning: (ctx: CallContext, input: sdk.PutBucketVersioningRequest) => {

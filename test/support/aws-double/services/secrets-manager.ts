@@ -2,6 +2,7 @@ import * as sdk from '@aws-sdk/client-secrets-manager';
 import { AwsFault, required } from '../errors.js';
 import { ids } from '../ids.js';
 import type { Out, ServiceDef } from '../service-def.js';
+import { paginate } from '../util.js';
 import type { CallContext, World } from '../world.js';
 
 interface SecretRecord {
@@ -13,6 +14,8 @@ interface SecretRecord {
   created: Date;
   tags: sdk.Tag[];
   deletionDate?: Date;
+  /** The service that manages it (RDS for a master password), which alone may delete it. */
+  owningService?: string;
 }
 
 export class SecretsState {
@@ -30,7 +33,7 @@ function secret(ctx: CallContext, id: string | undefined): SecretRecord {
 
 /** The secret RDS creates for ManageMasterUserPassword, readable with GetSecretValue like the real one. */
 export function createManagedSecret(ctx: CallContext, name: string, value: string): string {
-  const record: SecretRecord = { arn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${name}-${ids.lower(6)}`, name, value, binary: undefined, versionId: ids.uuid(), created: new Date(ctx.now), tags: [] };
+  const record: SecretRecord = { arn: `arn:aws:secretsmanager:${ctx.region}:${ctx.account}:secret:${name}-${ids.lower(6)}`, name, value, binary: undefined, versionId: ids.uuid(), created: new Date(ctx.now), tags: [], owningService: 'rds' };
   secretsState(ctx.world, ctx.account, ctx.region).secrets.set(name, record);
   return record.arn;
 }
@@ -74,6 +77,22 @@ export const secretsManager: ServiceDef = {
         ...(s.binary !== undefined ? { SecretBinary: s.binary } : {}),
         VersionStages: ['AWSCURRENT'],
         CreatedDate: s.created,
+      };
+    },
+
+    ListSecrets: (ctx: CallContext, input: sdk.ListSecretsRequest): Out<sdk.ListSecretsResponse> => {
+      // Each filter matches values beginning with one of its strings; tag-key and tag-value match any tag, not the same one.
+      const fields: Record<string, (s: SecretRecord) => string[]> = { name: (s) => [s.name], 'tag-key': (s) => s.tags.map((t) => t.Key ?? ''), 'tag-value': (s) => s.tags.map((t) => t.Value ?? ''), 'owning-service': (s) => (s.owningService ? [s.owningService] : []) };
+      const filters = (input.Filters ?? []).map((f) => {
+        const field = fields[f.Key ?? ''];
+        if (!field) throw new AwsFault('InvalidParameterException', `The Skylift AWS double filters secrets by ${Object.keys(fields).join(', ')} only, not ${f.Key}.`, 400);
+        return (s: SecretRecord) => field(s).some((v) => (f.Values ?? []).some((want) => v.startsWith(want)));
+      });
+      const all = [...secretsState(ctx.world, ctx.account, ctx.region).secrets.values()].filter((s) => (input.IncludePlannedDeletion || !s.deletionDate) && filters.every((match) => match(s)));
+      const { page, next } = paginate(all, input.NextToken, input.MaxResults);
+      return {
+        SecretList: page.map((s) => ({ ARN: s.arn, Name: s.name, CreatedDate: s.created, Tags: s.tags, ...(s.deletionDate ? { DeletedDate: s.deletionDate } : {}), ...(s.owningService ? { OwningService: s.owningService } : {}) })),
+        ...(next ? { NextToken: next } : {}),
       };
     },
 
