@@ -7,6 +7,7 @@ import { COPY_MIB_PER_SECOND } from '../mapping/rds.js';
 import type { Bucket, CacheCluster, FileSystem, RdsInstance, TargetDesign } from '../schema/design.js';
 import type { Action } from '../schema/plan.js';
 import type { Json, PlanBuilder } from './builder.js';
+import { tunnelPort } from './steps-network.js';
 
 /** Minutes for moving `bytes` at the assumed best/worst throughput, at least 1–2. */
 export function copyMinutes(bytes: number | null, mibPerSecond = COPY_MIB_PER_SECOND): [number, number] {
@@ -50,6 +51,17 @@ export const RDS_MASTER_USER = 'skylift_admin';
 /** Where Debian's and RHEL's PostgreSQL packages put the server socket (the inventory does not record it). */
 const PG_SOCKET_DIR = '/var/run/postgresql';
 
+/** How RDS reaches the box's server to replicate: the relay end of the box's reverse tunnel, or the box's own address through its firewall. */
+function replicationAddress(b: PlanBuilder, d: TargetDesign, db: RdsInstance): { replicationAddress?: Json } {
+  const path = d.resources.network.copyPath.replication;
+  if (path === 'reverse-tunnel') {
+    const relay = b.optional('relay.privateIp');
+    return relay === undefined ? {} : { replicationAddress: { host: relay, port: tunnelPort(db.source.port) } };
+  }
+  const box = b.optional(`box:${db.source.label}.ip`);
+  return path === 'box-allow-list' && box !== undefined ? { replicationAddress: { host: box, port: db.source.port } } : {};
+}
+
 export function dbCopy(b: PlanBuilder, d: TargetDesign, db: RdsInstance, phase: 'initial' | 'final'): Action {
   const replication = db.copyMethod === 'replication';
   const method = !replication ? 'dump-restore' : phase === 'initial' ? (db.engine === 'postgres' ? 'logical-replication' : 'binlog-replication') : 'replication-catch-up';
@@ -62,7 +74,7 @@ export function dbCopy(b: PlanBuilder, d: TargetDesign, db: RdsInstance, phase: 
     kind: 'data-copy',
     engine: db.engine,
     method,
-    source: { host: db.source.label, port: db.source.port, databases: db.source.databases, ...(db.engine === 'postgres' ? { socketDir: PG_SOCKET_DIR } : {}) },
+    source: { host: db.source.label, port: db.source.port, databases: db.source.databases, ...(db.engine === 'postgres' ? { socketDir: PG_SOCKET_DIR } : {}), ...(replication ? replicationAddress(b, d, db) : {}) },
     target: { endpoint: b.use(`rds:${db.id}.endpoint`), port: b.use(`rds:${db.id}.port`), masterUser: RDS_MASTER_USER, credentials: b.use(`rds:${db.id}.secret`), databases: db.source.databases, excludeExtensions: db.excludedExtensions, convertMyisam: db.convertMyisam },
     notes,
   };

@@ -191,6 +191,9 @@ function operatorRule(d: Design, verb: 'authorize' | 'revoke'): string[] {
 }
 
 /** How RDS reaches the box for replication: commands for the box's firewall, or for the reverse tunnel. */
+/** Where the box's reverse tunnel listens on the relay, for its database port. */
+export const tunnelPort = (port: number): number => 10000 + port;
+
 function replicationPath(d: Design, open: boolean): string[] {
   const path = d.resources.network.copyPath.replication;
   const dbs = d.resources.databases.filter((db) => db.copyMethod === 'replication');
@@ -203,7 +206,7 @@ function replicationPath(d: Design, open: boolean): string[] {
         ? `On ${db.source.label}, admit RDS's address on port ${port} (ufw: \`ufw allow proto tcp from ${ip} to any port ${port} comment skylift-replication\`; iptables: \`iptables -I INPUT -p tcp -s ${ip} --dport ${port} -m comment --comment skylift-replication -j ACCEPT\`), and make the database listen on that interface. Check: \`ufw status | grep skylift-replication\` (or \`iptables -S INPUT | grep skylift-replication\`) shows the rule.`
         : `On ${db.source.label}, remove the replication rule (ufw: \`ufw status numbered\`, then \`ufw delete <number of the skylift-replication rule>\`; iptables: \`iptables -D INPUT -p tcp -s ${ip} --dport ${port} -m comment --comment skylift-replication -j ACCEPT\`). Check: the rule no longer shows.`;
     }
-    const relayPort = 10000 + port;
+    const relayPort = tunnelPort(port);
     return open
       ? `On ${db.source.label}, keep a reverse tunnel to the relay open until the switch: \`ssh -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=30 -R 0.0.0.0:${relayPort}:127.0.0.1:${port} ec2-user@<relay public address>\` (the relay is an instance of the app environment: allow GatewayPorts clientspecified in its sshd_config and add the box's key, through Session Manager; admit port ${relayPort} on the app security group from the database security group). RDS replicates from <relay private address>:${relayPort}. Check: on the relay, \`ss -ltn | grep :${relayPort}\` shows the listener.`
       : `On ${db.source.label}, stop the reverse tunnel (end the ssh -R process) and remove the port ${relayPort} rule from the app security group. Check: on the relay, \`ss -ltn | grep :${relayPort}\` shows nothing.`;
@@ -217,6 +220,7 @@ export function openCopyPathStep(b: PlanBuilder, d: Design): void {
   if (fwd.length === 0 && opening.length === 0) return;
   const env = d.resources.environments[0];
   const relay = env ? (env.existing?.name ?? env.environmentName) : null;
+  const tunnel = d.resources.network.copyPath.replication === 'reverse-tunnel' && d.resources.databases.some((db) => db.copyMethod === 'replication');
   const waitFor = [...d.resources.databases.map((db) => `provision-rds-${db.id}`), ...d.resources.caches.map((c) => `provision-cache-${c.id}`), ...(env ? [`provision-eb-${env.id}`] : []), 'provision-security-groups'].filter((id) => b.has(id));
   b.add(() => ({
     id: 'copy-open-path',
@@ -226,7 +230,9 @@ export function openCopyPathStep(b: PlanBuilder, d: Design): void {
     dependsOn: waitFor,
     preconditions: fwd.length > 0 ? ['The AWS CLI and its Session Manager plugin are installed on this machine (`session-manager-plugin --version`).'] : [],
     actions: [
-      ...(fwd.length === 0 ? [] : relay ? [aws('elasticbeanstalk', 'DescribeEnvironmentResources', { EnvironmentName: relay }, { RelayInstance: 'EnvironmentResources.Instances[0].Id' })] : [manual('No app environment to relay through: launch a small Amazon Linux instance in the VPC with the app security group and the AmazonSSMManagedInstanceCore policy; its instance id is the RelayInstance below. Check: `aws ssm describe-instance-information` lists it as Online.')]),
+      ...(fwd.length === 0 && !tunnel ? [] : relay ? [aws('elasticbeanstalk', 'DescribeEnvironmentResources', { EnvironmentName: relay }, { RelayInstance: 'EnvironmentResources.Instances[0].Id' })] : [manual('No app environment to relay through: launch a small Amazon Linux instance in the VPC with the app security group and the AmazonSSMManagedInstanceCore policy; its instance id is the RelayInstance below. Check: `aws ssm describe-instance-information` lists it as Online.')]),
+      // RDS replicates from the relay's private address, where the box's reverse tunnel ends.
+      ...(tunnel && relay ? [aws('ec2', 'DescribeInstances', { InstanceIds: [{ $ref: 'copy-open-path.RelayInstance' }] }, { RelayPrivateIp: 'Reservations[0].Instances[0].PrivateIpAddress' })] : []),
       ...fwd.map((f) => manual(startForward(d, f))),
       ...opening.map(manual),
     ],
@@ -234,6 +240,7 @@ export function openCopyPathStep(b: PlanBuilder, d: Design): void {
     minutes: [2, 10],
   }));
   // Every copy built from here on (initial, final sync, the copy back in the switch's undo) goes through the forward; the app's settings were built before, with the real endpoint.
+  if (tunnel && relay) b.provide('relay.privateIp', 'copy-open-path', 'RelayPrivateIp');
   for (const f of fwd) {
     b.provide(`${f.key}.endpoint`, 'copy-open-path', '', '127.0.0.1');
     b.provide(`${f.key}.port`, 'copy-open-path', '', f.localPort);

@@ -115,6 +115,7 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('ec2', 'DescribeSubnets'),
   op('ec2', 'CreateSecurityGroup', { tag: securityGroupTags }),
   op('ec2', 'DescribeSecurityGroups'),
+  op('ec2', 'DescribeInstances'),
   op('ec2', 'AuthorizeSecurityGroupIngress'),
   op('ec2', 'RevokeSecurityGroupIngress'),
   op('ec2', 'DeleteSecurityGroup'),

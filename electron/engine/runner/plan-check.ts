@@ -68,8 +68,9 @@ export function checkPlan(plan: Plan, scope: Set<string>): void {
       }
     }
   }
+  // An inconsistent plan is the deeper fault: said first.
+  if (problems.length > 0) throw new RunnerError('PLAN_INVALID', `the plan is inconsistent: ${problems.join('; ')}`, 'write it again with skylift plan');
   if (unsupported.length > 0) {
     throw new RunnerError('UNSUPPORTED_OPERATION', `the plan needs what the runner cannot do yet: ${[...new Set(unsupported)].join(', ')}`, 'plan without those features (answer their questions differently), or apply only up to an earlier phase with --until');
   }
-  if (problems.length > 0) throw new RunnerError('PLAN_INVALID', `the plan is inconsistent: ${problems.join('; ')}`, 'write it again with skylift plan');
 }

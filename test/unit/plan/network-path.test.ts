@@ -64,12 +64,16 @@ describe('the network path of the copy', () => {
     expect(tunnel.design.resources.network.securityGroups.find((g) => g.id === 'app')?.ingress).toEqual([expect.objectContaining({ port: 22, from: { boxOf: 'admin@203.0.113.77' }, temporary: true })]);
     expect(createDb(tunnel.plan, 'provision-rds-postgres')).toMatchObject({ params: { PubliclyAccessible: false } });
     expect(manuals(step(tunnel.plan, 'copy-open-path').actions).join('\n')).toContain('ssh -N -o ExitOnForwardFailure=yes -o ServerAliveInterval=30 -R 0.0.0.0:15432:127.0.0.1:5432');
+    // The runner tells RDS to replicate from the tunnel's end on the relay, whose private address it reads.
+    expect(step(tunnel.plan, 'copy-open-path').actions).toContainEqual(expect.objectContaining({ kind: 'aws', operation: 'DescribeInstances', outputs: { RelayPrivateIp: 'Reservations[0].Instances[0].PrivateIpAddress' } }));
+    expect(copyTarget(tunnel.plan, 'copy-db-postgres').source).toMatchObject({ replicationAddress: { host: { $ref: 'copy-open-path.RelayPrivateIp' }, port: 15432 } });
 
     const allow = runPlan([sample('postgis')], { 'network.replicationPath': 'box-allow-list' });
     expect(createDb(allow.plan, 'provision-rds-postgres')).toMatchObject({ params: { PubliclyAccessible: true } });
     const rules = manuals(step(allow.plan, 'copy-open-path').actions).join('\n');
     expect(rules).toContain("ufw allow proto tcp from $(getent hosts <provision-rds-postgres.Endpoint> | awk '{print $1}') to any port 5432 comment skylift-replication");
     expect(manuals(step(allow.plan, 'watch-close-copy-relay').actions).join('\n')).toContain('remove the replication rule');
+    expect(copyTarget(allow.plan, 'copy-db-postgres').source).toMatchObject({ replicationAddress: { host: { $ref: expect.stringMatching(/^prepare-preflight\.BoxIp_/) }, port: 5432 } });
   });
 
   it('asks nothing and opens nothing when no database or cache moves', () => {

@@ -1,3 +1,4 @@
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CheckDNSAvailabilityCommand,
   CreateApplicationCommand,
@@ -117,6 +118,18 @@ export const ebCases: OperationCase[] = [
       const settings = (await eb.send(new DescribeConfigurationSettingsCommand({ ApplicationName: APP, EnvironmentName: 'skylift-blue' }))).ConfigurationSettings![0]!;
       expect(option(settings.OptionSettings, 'aws:elasticbeanstalk:environment', 'LoadBalancerType')).toBe('application');
       expect(option(settings.OptionSettings, 'aws:elasticbeanstalk:application:environment', 'PORT')).toBe('5000');
+      ctx.set('instance', resources.Instances![0]!.Id);
+    },
+  },
+  {
+    name: 'the environment\'s instance and its private address (the relay replication reaches the box through)',
+    ops: ['ec2:DescribeInstances'],
+    async run(ctx) {
+      const got = await ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [ctx.get('instance')] }));
+      const instance = got.Reservations?.[0]?.Instances?.[0];
+      expect(instance).toMatchObject({ InstanceId: ctx.get('instance'), State: { Name: 'running' }, PrivateIpAddress: expect.stringMatching(/^172\.31\.\d+\.\d+$/) });
+      expect(instance?.Tags).toContainEqual({ Key: 'elasticbeanstalk:environment-name', Value: 'skylift-blue' });
+      await expect(ctx.clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0000000000000000a'] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' });
     },
   },
   {

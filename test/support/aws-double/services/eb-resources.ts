@@ -36,6 +36,7 @@ export function launchResources(world: World, account: string, region: string, r
     instances: [`i-${ids.hex(17)}`],
     created,
   };
+  for (const id of resources.instances) ec2.addInstance(id, subnets[0] ?? '', resources.securityGroups, tags, at);
   const base = { account, region, environmentName: rec.env.EnvironmentName!, vpcId, subnets, at };
   if (option(options, 'aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance') {
     const proxy = createLoadBalancer(world, { ...base, kind: 'classic', securityGroups: resources.securityGroups, hidden: true });
@@ -116,6 +117,7 @@ export async function releaseResources(world: World, account: string, region: st
     await lbProxies(world).sync(r.instanceProxy);
   }
   const ec2 = ec2State(world, account, region);
+  for (const id of r.instances) ec2.terminateInstance(id);
   for (const id of r.securityGroups) {
     const g = ec2.groups.get(id);
     if (!g) continue;

@@ -24,6 +24,8 @@ export class Ec2State {
   vpcs = new Map<string, VpcRecord>();
   subnets = new Map<string, SubnetRecord>();
   groups = new Map<string, GroupRecord>();
+  /** Instances other services launch (Elastic Beanstalk's), with a private address in their subnet. */
+  instances = new Map<string, { instance: sdk.Instance; tags: Tag[] }>();
 
   constructor(account: string, region: string) {
     // Every region of a new account has a default VPC with one default subnet per zone.
@@ -71,6 +73,31 @@ export class Ec2State {
     };
     this.groups.set(groupId, record);
     return record;
+  }
+
+  addInstance(id: string, subnetId: string, groupIds: string[], tags: Tag[], at: number): void {
+    const subnet = this.subnets.get(subnetId)?.subnet;
+    const [a = '10', b = '0', c = '0'] = (subnet?.CidrBlock ?? '10.0.0.0/24').split('.');
+    const privateIp = `${a}.${b}.${Number(c) + Math.floor(this.instances.size / 250)}.${10 + (this.instances.size % 250)}`;
+    this.instances.set(id, {
+      tags,
+      instance: {
+        InstanceId: id,
+        InstanceType: 't3.micro',
+        State: { Code: 16, Name: 'running' },
+        LaunchTime: new Date(at),
+        SubnetId: subnetId,
+        VpcId: subnet?.VpcId,
+        Placement: { AvailabilityZone: subnet?.AvailabilityZone },
+        PrivateIpAddress: privateIp,
+        SecurityGroups: groupIds.map((GroupId) => ({ GroupId, GroupName: this.groups.get(GroupId)?.group.GroupName })),
+      },
+    });
+  }
+
+  terminateInstance(id: string): void {
+    const found = this.instances.get(id);
+    if (found) found.instance.State = { Code: 48, Name: 'terminated' };
   }
 
   defaultVpc(): sdk.Vpc {
@@ -163,6 +190,20 @@ export const ec2: ServiceDef = {
       const tags = (input.TagSpecifications ?? []).filter((t) => t.ResourceType === 'security-group').flatMap((t) => t.Tags ?? []);
       const record = state.addGroup(ctx.account, vpcId, name, description, tags);
       return { GroupId: record.group.GroupId, Tags: tags };
+    },
+
+    DescribeInstances: (ctx: CallContext, input: sdk.DescribeInstancesRequest): Out<sdk.DescribeInstancesResult> => {
+      const state = ec2State(ctx.world, ctx.account, ctx.region);
+      for (const id of input.InstanceIds ?? []) {
+        if (!state.instances.has(id)) throw new AwsFault('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`, 400);
+      }
+      const found = [...state.instances.values()].filter(
+        (r) =>
+          (!input.InstanceIds?.length || input.InstanceIds.includes(r.instance.InstanceId!)) &&
+          matchesFilters(r, input.Filters, { 'instance-id': (x) => x.instance.InstanceId, 'instance-state-name': (x) => x.instance.State?.Name, 'vpc-id': (x) => x.instance.VpcId }, (x) => x.tags),
+      );
+      // One reservation per instance, as separate launches (Auto Scaling's) give.
+      return { Reservations: found.map((r) => ({ ReservationId: `r-${r.instance.InstanceId!.slice(2)}`, OwnerId: ctx.account, Instances: [withTags(r.instance, r.tags)] })) };
     },
 
     DescribeSecurityGroups: (ctx: CallContext, input: sdk.DescribeSecurityGroupsRequest): Out<sdk.DescribeSecurityGroupsResult> => {
