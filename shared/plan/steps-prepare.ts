@@ -218,29 +218,47 @@ function certificate(b: PlanBuilder, d: Design): void {
   b.provide('certificate.arn', 'prepare-certificate', 'CertificateArn');
 }
 
-function cdnActions(bucket: Bucket, region: string): Action[] {
-  const arn = { $ref: `prepare-bucket-${bucket.id}.DistributionArn` };
+/** The distribution's config: sent to create it, and again (disabled) to take it down. */
+function distributionConfig(bucket: Bucket, region: string, enabled: boolean): Json {
+  return {
+    CallerReference: bucket.name,
+    Comment: `skylift ${bucket.id}`,
+    Enabled: enabled,
+    Origins: { Quantity: 1, Items: [{ Id: 's3', DomainName: `${bucket.name}.s3.${region}.amazonaws.com`, OriginAccessControlId: { $ref: `prepare-bucket-${bucket.id}.OacId` }, S3OriginConfig: { OriginAccessIdentity: '' } }] },
+    // Managed-CachingOptimized cache policy.
+    DefaultCacheBehavior: { TargetOriginId: 's3', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+  };
+}
+
+const deployed = (id: string): Action => waitFor('the distribution to deploy', { service: 'cloudfront', name: 'DistributionDeployed', params: { Id: { $ref: `${id}.DistributionId` } } });
+
+function cdnActions(bucket: Bucket, d: Design): Action[] {
+  const region = d.migration.region;
+  const id = `prepare-bucket-${bucket.id}`;
+  const arn = { $ref: `${id}.DistributionArn` };
   return [
     aws('cloudfront', 'CreateOriginAccessControl', { OriginAccessControlConfig: { Name: bucket.name, OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' } }, { OacId: 'OriginAccessControl.Id' }),
-    aws(
-      'cloudfront',
-      'CreateDistribution',
-      {
-        DistributionConfig: {
-          CallerReference: bucket.name,
-          Comment: `skylift ${bucket.id}`,
-          Enabled: true,
-          Origins: { Quantity: 1, Items: [{ Id: 's3', DomainName: `${bucket.name}.s3.${region}.amazonaws.com`, OriginAccessControlId: { $ref: `prepare-bucket-${bucket.id}.OacId` }, S3OriginConfig: { OriginAccessIdentity: '' } }] },
-          // Managed-CachingOptimized cache policy.
-          DefaultCacheBehavior: { TargetOriginId: 's3', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
-        },
-      },
-      { DistributionArn: 'Distribution.ARN', DomainName: 'Distribution.DomainName' },
-    ),
+    // Only this form of the call takes tags (cleanup finds the distribution by them).
+    aws('cloudfront', 'CreateDistributionWithTags', { DistributionConfigWithTags: { DistributionConfig: distributionConfig(bucket, region, true), Tags: { Items: tags(d.migration.name) } } }, { DistributionId: 'Distribution.Id', DistributionArn: 'Distribution.ARN', DomainName: 'Distribution.DomainName' }),
     aws('s3', 'PutBucketPolicy', {
       Bucket: bucket.name,
       Policy: { $join: [`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::${bucket.name}/*","Condition":{"StringEquals":{"AWS:SourceArn":"`, arn, '"}}}]}'] },
     }),
+    deployed(id),
+  ];
+}
+
+/** CloudFront deletes only a disabled, deployed distribution, and each change names the ETag it replaces. */
+function cdnUndo(bucket: Bucket, region: string): Action[] {
+  const id = `prepare-bucket-${bucket.id}`;
+  const distribution = { $ref: `${id}.DistributionId` };
+  return [
+    aws('cloudfront', 'GetDistribution', { Id: distribution }, { EnabledETag: 'ETag' }),
+    aws('cloudfront', 'UpdateDistribution', { Id: distribution, IfMatch: { $ref: `${id}.EnabledETag` }, DistributionConfig: distributionConfig(bucket, region, false) }, { DisabledETag: 'ETag' }),
+    deployed(id),
+    aws('cloudfront', 'DeleteDistribution', { Id: distribution, IfMatch: { $ref: `${id}.DisabledETag` } }),
+    aws('cloudfront', 'GetOriginAccessControl', { Id: { $ref: `${id}.OacId` } }, { OacETag: 'ETag' }),
+    aws('cloudfront', 'DeleteOriginAccessControl', { Id: { $ref: `${id}.OacId` }, IfMatch: { $ref: `${id}.OacETag` } }),
   ];
 }
 
@@ -268,11 +286,11 @@ function buckets(b: PlanBuilder, d: Design): void {
           },
         }),
         aws('s3', 'PutBucketTagging', { Bucket: bucket.name, Tagging: { TagSet: tags(d.migration.name) } }),
-        ...(bucket.cloudfront ? cdnActions(bucket, d.migration.region) : []),
+        ...(bucket.cloudfront ? cdnActions(bucket, d) : []),
       ],
       verify: [aws('s3', 'HeadBucket', { Bucket: bucket.name })],
       undo: undoWith(`Empty (every object version) and delete ${bucket.name}${bucket.cloudfront ? ', after disabling and deleting its distribution' : ''}.`, [
-        ...(bucket.cloudfront ? [aws('cloudfront', 'DeleteDistribution', { Id: { $ref: `${id}.DistributionArn` } }), aws('cloudfront', 'DeleteOriginAccessControl', { Id: { $ref: `${id}.OacId` } })] : []),
+        ...(bucket.cloudfront ? cdnUndo(bucket, d.migration.region) : []),
         aws('s3', 'DeleteBucket', { Bucket: bucket.name }),
       ]),
       minutes: bucket.cloudfront ? [5, 20] : [1, 2],

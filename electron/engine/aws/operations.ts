@@ -31,6 +31,12 @@ const bucketTagging: TagPlacement = (input, tag) => {
   return { ...input, Tagging: { ...tagging, TagSet: withTag(tagging.TagSet, tag) } };
 };
 
+/** CloudFront tags a distribution only when created through CreateDistributionWithTags. */
+const distributionTags: TagPlacement = (input, tag) => {
+  const config = (input.DistributionConfigWithTags as { Tags?: { Items?: AwsTag[] } } | undefined) ?? {};
+  return { ...input, DistributionConfigWithTags: { ...config, Tags: { Items: withTag(config.Tags?.Items, tag) } } };
+};
+
 export interface AwsOperation {
   service: AwsService;
   operation: string;
@@ -169,6 +175,16 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   // Cleanup: the migration's buckets, found by their tags.
   op('s3', 'ListBuckets', { action: 's3:ListAllMyBuckets' }),
   op('s3', 'GetBucketTagging'),
+  // Static files served through CloudFront: the bucket admits only its distribution.
+  op('s3', 'PutBucketPolicy'),
+  op('cloudfront', 'CreateOriginAccessControl'),
+  op('cloudfront', 'GetOriginAccessControl'),
+  op('cloudfront', 'DeleteOriginAccessControl'),
+  // IAM knows no CreateDistributionWithTags action: AWS checks CreateDistribution (and TagResource).
+  op('cloudfront', 'CreateDistributionWithTags', { action: 'cloudfront:CreateDistribution', tag: distributionTags }),
+  op('cloudfront', 'GetDistribution'),
+  op('cloudfront', 'UpdateDistribution'),
+  op('cloudfront', 'DeleteDistribution'),
   // ACM certificates (DNS validation through Route 53).
   op('acm', 'RequestCertificate', { tag: tags }),
   op('acm', 'DescribeCertificate'),
@@ -197,6 +213,17 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   // Quotas that would block a plan.
   op('servicequotas', 'GetServiceQuota'),
   op('servicequotas', 'GetAWSDefaultServiceQuota'),
+  // EventBridge schedules that replace the box's cron jobs (API destinations calling the app).
+  op('events', 'CreateConnection'),
+  op('events', 'DeleteConnection'),
+  op('events', 'CreateApiDestination'),
+  op('events', 'DeleteApiDestination'),
+  op('events', 'PutRule', { tag: tags }),
+  op('events', 'PutTargets'),
+  op('events', 'RemoveTargets'),
+  op('events', 'DeleteRule'),
+  op('events', 'EnableRule'),
+  op('events', 'DisableRule'),
 ];
 
 const byKey = new Map(AWS_OPERATIONS.map((o) => [`${o.service}:${o.operation}`, o]));

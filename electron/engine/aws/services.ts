@@ -1,10 +1,12 @@
 import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -31,6 +33,9 @@ export const AWS_CLIENTS = {
   secretsmanager: SecretsManagerClient,
   cloudwatch: CloudWatchClient,
   servicequotas: ServiceQuotasClient,
+  // Global: AWS's one endpoint signs in us-east-1 whatever the client's region.
+  cloudfront: CloudFrontClient,
+  events: EventBridgeClient,
 } as const;
 
 export type AwsService = keyof typeof AWS_CLIENTS;
@@ -54,4 +59,6 @@ export const IAM_PREFIX: Record<AwsService, string> = {
   secretsmanager: 'secretsmanager',
   cloudwatch: 'cloudwatch',
   servicequotas: 'servicequotas',
+  cloudfront: 'cloudfront',
+  events: 'events',
 };

@@ -1,10 +1,12 @@
 import * as acm from '@aws-sdk/client-acm';
+import * as cloudfront from '@aws-sdk/client-cloudfront';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as eb from '@aws-sdk/client-elastic-beanstalk';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as elasticache from '@aws-sdk/client-elasticache';
+import * as events from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
@@ -17,7 +19,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { findOperation } from '../aws/operations.js';
 import { AWS_CLIENTS, type AwsService } from '../aws/services.js';
 
-const MODULES: Record<AwsService, Record<string, unknown>> = { acm, cloudwatch, ec2, elasticbeanstalk: eb, elb, elbv2, elasticache, iam, rds, route53, s3, secretsmanager, servicequotas, ssm, sts };
+const MODULES: Record<AwsService, Record<string, unknown>> = { acm, cloudfront, cloudwatch, ec2, elasticbeanstalk: eb, elb, elbv2, elasticache, events, iam, rds, route53, s3, secretsmanager, servicequotas, ssm, sts };
 
 export type AwsResponse = Record<string, unknown>;
 

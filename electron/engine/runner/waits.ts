@@ -178,6 +178,16 @@ export async function waitAction(run: Run, step: PlanStep, key: string, action: 
           ),
         );
         return;
+      case 'DistributionDeployed':
+        await bounded(run, step, `distribution ${text(p.Id)}`, budget, (o) =>
+          waitUntil(
+            `distribution ${text(p.Id)}`,
+            async () => ((await callAws(c, 'cloudfront', 'GetDistribution', { Id: text(p.Id) })).Distribution as { Status?: string } | undefined)?.Status,
+            (s): Verdict => (s === 'Deployed' ? { done: true } : { done: false, status: s ?? 'missing' }),
+            o,
+          ),
+        );
+        return;
       case 'CertificateValidated':
         await bounded(run, step, 'certificate', budget, (o) => waitForCertificate(c, text(p.CertificateArn), o));
         return;

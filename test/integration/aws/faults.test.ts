@@ -1,5 +1,5 @@
 import { CreateApplicationCommand, DescribeEnvironmentsCommand } from '@aws-sdk/client-elastic-beanstalk';
-import { DescribeInstancesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateDBInstanceCommand, DescribeDBEngineVersionsCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,7 +100,7 @@ describe('faults and errors, as the SDK sees them', () => {
 
   it('the product refuses a call missing from the registry, and creation without a migration id', async () => {
     const before = s.double.calls.length;
-    await expect(s.clients.ec2.send(new DescribeInstancesCommand({}))).rejects.toMatchObject({ code: 'UNREGISTERED_OPERATION' });
+    await expect(s.clients.ec2.send(new DescribeImagesCommand({}))).rejects.toMatchObject({ code: 'UNREGISTERED_OPERATION' });
     const untagged = s.connect({ migrationId: undefined });
     await expect(untagged.elasticbeanstalk.send(new CreateApplicationCommand({ ApplicationName: 'untagged' }))).rejects.toMatchObject({ code: 'NO_MIGRATION_ID' });
     expect(s.double.calls.length).toBe(before);
@@ -108,7 +108,7 @@ describe('faults and errors, as the SDK sees them', () => {
 
   it('an operation the double does not serve answers an AWS-shaped NotImplemented', async () => {
     const raw = new EC2Client({ region: 'us-east-1', endpoint: s.double.endpoint, credentials: s.double.createUser({ userName: 'raw' }), maxAttempts: 1 });
-    await expect(raw.send(new DescribeInstancesCommand({}))).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+    await expect(raw.send(new DescribeImagesCommand({}))).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
     raw.destroy();
   });
 });

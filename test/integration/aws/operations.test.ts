@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_OPERATIONS, operationKey } from '../../../electron/engine/aws/operations.js';
 import { startDoubleSession, type DoubleSession } from '../../support/aws-double/product-clients.js';
+import { cdnCases, cdnTeardown } from './operations/cdn-cases.js';
 import { CaseContext, MIGRATION_ID, type OperationCase } from './operations/context.js';
 import { dataCases, dataTeardown } from './operations/data-cases.js';
 import { ebCases, ebTeardown } from './operations/eb-cases.js';
+import { eventsCases } from './operations/events-cases.js';
 import { identityCases, identityTeardown } from './operations/identity-cases.js';
 import { certificateTeardown, lbDnsCases } from './operations/lb-dns-cases.js';
 import { networkCases, networkTeardown } from './operations/network-cases.js';
@@ -20,7 +22,10 @@ const CASES: OperationCase[] = [
   ...ebCases,
   ...lbDnsCases,
   ...dataCases,
+  ...cdnCases,
   ...runnerCases,
+  ...eventsCases,
+  ...cdnTeardown,
   ...dataTeardown,
   ...certificateTeardown,
   ...ebTeardown,

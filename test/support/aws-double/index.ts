@@ -5,12 +5,14 @@ import { setTestCa, TestCa } from './proxy/test-ca.js';
 import { DoubleServer } from './server.js';
 import type { ServiceDef } from './service-def.js';
 import { acm } from './services/acm.js';
+import { cloudfront } from './services/cloudfront.js';
 import { cloudwatch } from './services/cloudwatch.js';
 import { ec2 } from './services/ec2.js';
 import { elasticBeanstalk } from './services/elastic-beanstalk.js';
 import { elasticache } from './services/elasticache.js';
 import { elb } from './services/elb.js';
 import { elbv2 } from './services/elbv2.js';
+import { events } from './services/events.js';
 import { addUser, iam } from './services/iam.js';
 import { lbProxies } from './services/load-balancers.js';
 import { rds } from './services/rds.js';
@@ -26,7 +28,7 @@ export type { DoubleCredentials } from './identities.js';
 export type { FaultHandle, FaultSpec } from './faults.js';
 export type { DatabaseBackend, Endpoint, RecordedCall } from './world.js';
 
-export const SERVICES: ServiceDef[] = [sts, iam, ec2, elasticBeanstalk, elb, elbv2, rds, elasticache, route53, s3, acm, ssm, secretsManager, cloudwatch, serviceQuotas];
+export const SERVICES: ServiceDef[] = [sts, iam, ec2, elasticBeanstalk, elb, elbv2, rds, elasticache, route53, s3, acm, ssm, secretsManager, cloudwatch, serviceQuotas, events, cloudfront];
 
 export const DEFAULT_ACCOUNT = '123456789012';
 

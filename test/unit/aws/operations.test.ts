@@ -1,10 +1,12 @@
 import * as acm from '@aws-sdk/client-acm';
+import * as cloudfront from '@aws-sdk/client-cloudfront';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as elasticbeanstalk from '@aws-sdk/client-elastic-beanstalk';
 import * as elb from '@aws-sdk/client-elastic-load-balancing';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as elasticache from '@aws-sdk/client-elasticache';
+import * as events from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
 import * as rds from '@aws-sdk/client-rds';
 import * as route53 from '@aws-sdk/client-route-53';
@@ -17,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { AWS_OPERATIONS, findOperation, operationKey } from '../../../electron/engine/aws/operations.js';
 import type { AwsService } from '../../../electron/engine/aws/services.js';
 
-const PACKAGES: Record<AwsService, Record<string, unknown>> = { acm, cloudwatch, ec2, elasticbeanstalk, elb, elbv2, elasticache, iam, rds, route53, s3, secretsmanager, servicequotas, ssm, sts };
+const PACKAGES: Record<AwsService, Record<string, unknown>> = { acm, cloudfront, cloudwatch, ec2, elasticbeanstalk, elb, elbv2, elasticache, events, iam, rds, route53, s3, secretsmanager, servicequotas, ssm, sts };
 const tag = { Key: 'skylift:migration', Value: 'm-1' };
 
 describe('the AWS operations registry', () => {
@@ -42,9 +44,11 @@ describe('the AWS operations registry', () => {
     });
     expect(place('ssm', 'PutParameter', { Name: 'x', Overwrite: true })).toEqual({ Name: 'x', Overwrite: true });
     expect(place('s3', 'PutBucketTagging', { Bucket: 'b', Tagging: { TagSet: [] } })).toEqual({ Bucket: 'b', Tagging: { TagSet: [tag] } });
+    expect(place('cloudfront', 'CreateDistributionWithTags', { DistributionConfigWithTags: { DistributionConfig: {}, Tags: { Items: [{ Key: 'Name', Value: 'cdn' }] } } })).toEqual({ DistributionConfigWithTags: { DistributionConfig: {}, Tags: { Items: [{ Key: 'Name', Value: 'cdn' }, tag] } } });
     // CreateStorageLocation returns the account's one Elastic Beanstalk bucket, shared by every
     // environment: never Skylift's to tag (or to clean up).
-    const untaggable = ['CreateBucket', 'CreateTags', 'CreateLoadBalancerListeners', 'CreateLoadBalancerPolicy', 'CreateMultipartUpload', 'CreateStorageLocation'];
+    // EventBridge connections and API destinations take no tags (their rules do); nor do CloudFront origin access controls.
+    const untaggable = ['CreateOriginAccessControl', 'CreateConnection', 'CreateApiDestination', 'CreateBucket', 'CreateTags', 'CreateLoadBalancerListeners', 'CreateLoadBalancerPolicy', 'CreateMultipartUpload', 'CreateStorageLocation'];
     const creators = AWS_OPERATIONS.filter((o) => /^(Create|Request|PutParameter|PutMetricAlarm)/.test(o.operation) && !untaggable.includes(o.operation));
     for (const o of creators) expect(o.tag, `${operationKey(o)} creates a resource but places no tag`).toBeTypeOf('function');
   });

@@ -43,6 +43,8 @@ interface Bucket {
   history: OldVersion[];
   versioning?: sdk.BucketVersioningStatus;
   publicAccessBlock?: sdk.PublicAccessBlockConfiguration;
+  /** The bucket policy document, as JSON text. */
+  policy?: string;
   lifecycle?: sdk.LifecycleRule[];
   uploads: Map<string, Upload>;
 }
@@ -94,8 +96,8 @@ function route(req: RestRequest): { operation: string; labels: Record<string, st
   const labels: Record<string, string> = { Bucket: decodeURIComponent(bucketPart) };
   const q = (k: string) => req.query.has(k);
   if (keyParts.length === 0 || (keyParts.length === 1 && keyParts[0] === '')) {
-    const sub = ['tagging', 'versioning', 'lifecycle', 'publicAccessBlock'].find(q);
-    const put: Record<string, string> = { tagging: 'PutBucketTagging', versioning: 'PutBucketVersioning', lifecycle: 'PutBucketLifecycleConfiguration', publicAccessBlock: 'PutPublicAccessBlock' };
+    const sub = ['tagging', 'versioning', 'lifecycle', 'publicAccessBlock', 'policy'].find(q);
+    const put: Record<string, string> = { tagging: 'PutBucketTagging', versioning: 'PutBucketVersioning', lifecycle: 'PutBucketLifecycleConfiguration', publicAccessBlock: 'PutPublicAccessBlock', policy: 'PutBucketPolicy' };
     const get: Record<string, string> = { tagging: 'GetBucketTagging', versioning: 'GetBucketVersioning', lifecycle: 'GetBucketLifecycleConfiguration', publicAccessBlock: 'GetPublicAccessBlock' };
     const byMethod: Record<string, string | undefined> = {
       PUT: sub ? put[sub] : 'CreateBucket',
@@ -231,6 +233,16 @@ export const s3: ServiceDef = {
         ...(next ? { ContinuationToken: next } : {}),
         ...(input.Prefix ? { Prefix: input.Prefix } : {}),
       };
+    },
+
+    PutBucketPolicy: (ctx: CallContext, input: sdk.PutBucketPolicyRequest) => {
+      const policy = required(input.Policy, 'Policy');
+      try {
+        JSON.parse(policy);
+      } catch {
+        throw new AwsFault('MalformedPolicy', 'Policies must be valid JSON and the first byte must be \'{\'', 400);
+      }
+      bucket(ctx, input.Bucket).policy = policy;
     },
 
     PutBucketVersioning: (ctx: CallContext, input: sdk.PutBucketVersioningRequest) => {
