@@ -121,11 +121,12 @@ function importZone(b: PlanBuilder, d: Design): void {
     dependsOn: ['prepare-preflight'],
     actions: dns.zones.flatMap((zone): Action[] => [
       aws('route53', 'CreateHostedZone', { Name: zone, CallerReference: `skylift-${d.migration.name}-${zone}`, HostedZoneConfig: { Comment: `skylift ${d.migration.name}` } }, { [outputName('Zone', zone)]: 'HostedZone.Id', [outputName('NameServers', zone)]: 'DelegationSet.NameServers' }),
+      manual(`Export the zone ${zone} from ${provider} as a BIND zone file (every record) and save it as ${zoneFile(zone)} next to plan.json.`),
       {
         kind: 'data-copy',
         engine: 'dns-zone',
         method: 'zone-file',
-        source: { provider: dns.provider, zone },
+        source: { provider: dns.provider, zone, file: zoneFile(zone), lowerTtl: { names: dns.records.filter((r) => zoneOf(r.name) === zone).map((r) => r.name), ttl: dns.loweredTtlSeconds } },
         target: { hostedZoneId: { $ref: `prepare-hosted-zone.${outputName('Zone', zone)}` } },
         notes: [`Export the zone from ${provider} (every record: A, AAAA, CNAME, MX, TXT, SRV, CAA) and recreate each in Route 53 unchanged, except that ${dns.records.filter((r) => zoneOf(r.name) === zone).map((r) => r.name).join(', ')} get a TTL of ${dns.loweredTtlSeconds} s ahead of the switch. NS and SOA records of the zone itself are Route 53's own.`],
       },
@@ -151,6 +152,9 @@ function importZone(b: PlanBuilder, d: Design): void {
     minutes: [10, 2890],
   }));
 }
+
+/** Where the person saves the old provider's export, relative to plan.json. */
+const zoneFile = (zone: string): string => `dns/${zone}.zone`;
 
 function lowerTtl(b: PlanBuilder, d: Design): void {
   const dns = d.resources.dns;

@@ -149,6 +149,8 @@ export const AWS_OPERATIONS: readonly AwsOperation[] = [
   op('iam', 'ListInstanceProfiles'),
   op('iam', 'ListInstanceProfileTags'),
   // Route 53 cutover.
+  op('route53', 'CreateHostedZone'),
+  op('route53', 'DeleteHostedZone'),
   op('route53', 'ListHostedZonesByName'),
   op('route53', 'ListResourceRecordSets'),
   op('route53', 'ChangeResourceRecordSets'),

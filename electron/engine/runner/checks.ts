@@ -248,6 +248,8 @@ const POLLED = new Set<VerifyAction['check']>(['eb-health', 'acm-issued', 'dns',
 export function automatic(action: VerifyAction): boolean {
   if (action.check === 'http' && asObj(action.target as Json).via === 'ssh') return false;
   if (action.check === 'row-counts') return asObj(action.expect as Json).rows === 'equal';
+  // Comparing a whole zone between two providers' name servers is a person's check (the import reads its records back itself).
+  if (action.check === 'dns' && asObj(action.target as Json).compare !== undefined) return false;
   return POLLED.has(action.check) || action.check === 'account' || action.check === 'output' || action.check === 'env-size';
 }
 

@@ -4,6 +4,7 @@ import { expandEach } from '../../../shared/runner/resolve.js';
 import type { AwsAction, PlanStep } from '../../../shared/schema/plan.js';
 import { hintFor } from '../aws/errors.js';
 import { emptyBucket } from '../aws/s3.js';
+import { emptyZone } from './exec-zone.js';
 import { adoptAfter, resourceToken } from './adopt.js';
 import { callAws, errorCode, httpStatus, type AwsResponse } from './aws-call.js';
 import { journaled } from './effect.js';
@@ -64,6 +65,12 @@ async function callWhenReady(run: Run, step: PlanStep, action: AwsAction, params
         if (undo && action.service === 's3' && action.operation === 'DeleteBucket' && errorCode(err) === 'BucketNotEmpty') {
           const deleted = await emptyBucket(run.clients, String(params.Bucket));
           run.record({ type: 'note', step: step.id, key: `empty:${String(params.Bucket)}`, message: `emptied bucket ${String(params.Bucket)}: ${deleted} object versions and delete markers` });
+          continue;
+        }
+        // The same for the plan's own hosted zone: its imported records go with it.
+        if (undo && action.service === 'route53' && action.operation === 'DeleteHostedZone' && errorCode(err) === 'HostedZoneNotEmpty') {
+          const deleted = await emptyZone(run, String(params.Id));
+          run.record({ type: 'note', step: step.id, key: `empty:${String(params.Id)}`, message: `emptied hosted zone ${String(params.Id)}: ${deleted} record sets` });
           continue;
         }
         if (!undo || !inUse(err) || budget.remaining() < run.pollMs()) throw err;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Json } from '../../../shared/runner/jmespath.js';
 import { uploadObject } from '../aws/s3.js';
 import { journaled } from './effect.js';
+import { importZone } from './exec-zone.js';
 import { filesCopyAction } from './exec-files.js';
 import { awsFailure } from './exec-aws.js';
 import { secretToSsm } from './exec-secrets.js';
@@ -26,6 +27,7 @@ type DataCopy = Extract<Action, { kind: 'data-copy' }>;
 /** Whether the runner can carry out this copy itself. */
 export function canCopy(action: DataCopy): boolean {
   if (action.engine === 'env' || action.engine === 'source-bundle' || action.engine === 'memcached') return true;
+  if (action.engine === 'dns-zone') return action.method === 'zone-file';
   if (replicates(action)) return true;
   // Files: to or from an S3 bucket (EFS targets are not carried out yet).
   if (action.engine === 'files') return ('bucket' in action.source || 'bucket' in action.target) && (action.method === 'sync' || action.method === 'sync-delta');
@@ -170,6 +172,10 @@ export async function dataCopyAction(ctx: ActionContext, key: string, action: Da
   }
   if (action.engine === 'files') {
     await filesCopyAction(ctx, key, action, reuse);
+    return;
+  }
+  if (action.engine === 'dns-zone' && action.method === 'zone-file') {
+    await importZone(ctx, key, action, reuse);
     return;
   }
   if (replicates(action)) {

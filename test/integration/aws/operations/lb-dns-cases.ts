@@ -19,7 +19,7 @@ import {
   ModifyLoadBalancerAttributesCommand,
   ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { expect } from 'vitest';
 import { waitForCertificate, waitForChange, waitForValidationRecords } from '../../../../electron/engine/aws/wait.js';
 import { SKYLIFT_TAG, type OperationCase } from './context.js';
@@ -84,6 +84,21 @@ export const lbDnsCases: OperationCase[] = [
       await elb.send(new ModifyClassicAttributesCommand({ LoadBalancerName, LoadBalancerAttributes: { ConnectionSettings: { IdleTimeout: 300 } } }));
       const attributes = (await elb.send(new DescribeClassicAttributesCommand({ LoadBalancerName }))).LoadBalancerAttributes!;
       expect(attributes.ConnectionSettings).toEqual({ IdleTimeout: 300 });
+    },
+  },
+  {
+    name: 'DNS: a zone created for the import, refused deletion while it holds records, deleted once emptied',
+    ops: ['route53:CreateHostedZone', 'route53:DeleteHostedZone'],
+    async run({ clients }) {
+      const created = await clients.route53.send(new CreateHostedZoneCommand({ Name: 'import.example.org', CallerReference: 'skylift-import-1' }));
+      expect(created.DelegationSet?.NameServers).toHaveLength(4);
+      const Id = created.HostedZone!.Id!;
+      const record = { Name: 'www.import.example.org', Type: 'A' as const, TTL: 300, ResourceRecords: [{ Value: '203.0.113.9' }] };
+      await clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: Id, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: record }] } }));
+      await expect(clients.route53.send(new DeleteHostedZoneCommand({ Id }))).rejects.toMatchObject({ name: 'HostedZoneNotEmpty' });
+      await clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: Id, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: { ...record, Name: 'www.import.example.org.' } }] } }));
+      expect((await clients.route53.send(new DeleteHostedZoneCommand({ Id }))).ChangeInfo?.Status).toBe('PENDING');
+      await expect(clients.route53.send(new DeleteHostedZoneCommand({ Id }))).rejects.toMatchObject({ name: 'NoSuchHostedZone' });
     },
   },
   {

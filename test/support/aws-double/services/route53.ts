@@ -122,6 +122,16 @@ export const route53: ServiceDef = {
       return { HostedZone: zoneRecord.zone, ChangeInfo: change(ctx), DelegationSet: { NameServers: nameServers }, Location: `https://route53.amazonaws.com/2013-04-01/hostedzone/${id}` };
     },
 
+    DeleteHostedZone: (ctx: CallContext, input: sdk.DeleteHostedZoneRequest): Out<sdk.DeleteHostedZoneResponse> => {
+      const z = zone(ctx, input.Id);
+      const apex = z.zone.Name!;
+      if (z.records.some((r) => !(fqdn(r.Name!) === apex && (r.Type === 'NS' || r.Type === 'SOA')))) {
+        throw new AwsFault('HostedZoneNotEmpty', 'The specified hosted zone contains non-required resource record sets and so cannot be deleted.', 400);
+      }
+      route53State(ctx.world, ctx.account).zones.delete(bareId(z.zone.Id!));
+      return { ChangeInfo: change(ctx) };
+    },
+
     ListHostedZonesByName: (ctx: CallContext, input: sdk.ListHostedZonesByNameRequest): Out<sdk.ListHostedZonesByNameResponse> => {
       const max = Number(input.MaxItems ?? 100);
       const all = [...route53State(ctx.world, ctx.account).zones.values()]
