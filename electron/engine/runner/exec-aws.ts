@@ -54,6 +54,15 @@ const inUse = (err: unknown) => IN_USE.has(errorCode(err)) || (errorCode(err) ==
 
 const busy = (err: unknown) => errorCode(err) === 'InvalidParameterValue' && /invalid state|Must be Ready/i.test((err as Error)?.message ?? '');
 
+/**
+ * Deleting the plan's own container on the way back: what it holds goes with it, as the step's
+ * undo says (a bucket's every object version, a zone's imported records), then the delete again.
+ */
+const EMPTY_FIRST: Record<string, { code: string; param: string; what: string; items: string; empty: (run: Run, id: string) => Promise<number> }> = {
+  's3:DeleteBucket': { code: 'BucketNotEmpty', param: 'Bucket', what: 'bucket', items: 'object versions and delete markers', empty: (run, id) => emptyBucket(run.clients, id) },
+  'route53:DeleteHostedZone': { code: 'HostedZoneNotEmpty', param: 'Id', what: 'hosted zone', items: 'record sets', empty: emptyZone },
+};
+
 /** An environment update refused because one is under way: wait for it, and skip ours if it was ours (same version). */
 async function callWhenReady(run: Run, step: PlanStep, action: AwsAction, params: Params, budget: Budget, undo: boolean): Promise<{ response: AwsResponse; adopted: boolean }> {
   try {
@@ -61,16 +70,11 @@ async function callWhenReady(run: Run, step: PlanStep, action: AwsAction, params
       try {
         return { response: await callAws(run.clients, action.service, action.operation, params, run.opts.signal), adopted: false };
       } catch (err) {
-        // Undoing the plan's own bucket: its objects (every version) go with it, as the step's undo says.
-        if (undo && action.service === 's3' && action.operation === 'DeleteBucket' && errorCode(err) === 'BucketNotEmpty') {
-          const deleted = await emptyBucket(run.clients, String(params.Bucket));
-          run.record({ type: 'note', step: step.id, key: `empty:${String(params.Bucket)}`, message: `emptied bucket ${String(params.Bucket)}: ${deleted} object versions and delete markers` });
-          continue;
-        }
-        // The same for the plan's own hosted zone: its imported records go with it.
-        if (undo && action.service === 'route53' && action.operation === 'DeleteHostedZone' && errorCode(err) === 'HostedZoneNotEmpty') {
-          const deleted = await emptyZone(run, String(params.Id));
-          run.record({ type: 'note', step: step.id, key: `empty:${String(params.Id)}`, message: `emptied hosted zone ${String(params.Id)}: ${deleted} record sets` });
+        const emptier = undo ? EMPTY_FIRST[`${action.service}:${action.operation}`] : undefined;
+        if (emptier && errorCode(err) === emptier.code) {
+          const id = String(params[emptier.param]);
+          const deleted = await emptier.empty(run, id);
+          run.record({ type: 'note', step: step.id, key: `empty:${id}`, message: `emptied ${emptier.what} ${id}: ${deleted} ${emptier.items}` });
           continue;
         }
         if (!undo || !inUse(err) || budget.remaining() < run.pollMs()) throw err;

@@ -11,6 +11,7 @@ import { SAMPLES } from '../../../shared/samples/index.js';
 import type { Plan } from '../../../shared/schema/plan.js';
 import { s3State } from '../../support/aws-double/services/s3.js';
 import { runPlan } from '../../unit/plan/run-plan.js';
+import { oneStepPlan } from './plan-parts.js';
 import { newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
 
 const sample = SAMPLES['node12-uploads-crons']!;
@@ -23,7 +24,7 @@ function bucketPlan(): { plan: Plan; bucket: string } {
   if (!step) throw new Error('the plan has no bucket step');
   const create = step.actions.find((a) => a.kind === 'aws' && a.operation === 'CreateBucket');
   const bucket = String((create as { params: { Bucket: string } }).params.Bucket);
-  return { plan: { ...plan, migration: { ...plan.migration, name: 'bucket-test' }, applicable: true, openBlockers: [], steps: [{ ...step, dependsOn: [] }], downtime: { steps: [], maxMinutes: 0 } }, bucket };
+  return { plan: oneStepPlan(plan, step, 'bucket-test'), bucket };
 }
 
 describe('the uploads bucket step', () => {

@@ -8,63 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply } from '../../../electron/engine/runner/apply.js';
 import type { RunnerEvent } from '../../../electron/engine/runner/events.js';
 import { migrationDir } from '../../../electron/engine/runner/journal.js';
-import { aws, NOTHING_TO_UNDO, waitFor } from '../../../shared/plan/builder.js';
-import type { Plan, PlanStep } from '../../../shared/schema/plan.js';
+import type { Plan } from '../../../shared/schema/plan.js';
 import { startPostgres, type PostgresService } from '../../support/services.js';
 import { pgTableDigests, startBox, withPg, type TestBox } from '../data/box.js';
 import { PG_BIG_SEED, PG_SEED } from '../data/pg-seed.js';
 import { filesUnder, newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
+import { BOX_LABEL, boxSsh, rdsStep, rdsTarget, testPlan, testStep } from './plan-parts.js';
 
 const isRoot = process.getuid?.() === 0;
-const LABEL = 'root@box';
-
-function step(s: Pick<PlanStep, 'id' | 'phase' | 'actions'> & Partial<PlanStep>): PlanStep {
-  return { title: s.id, why: 'test', dependsOn: [], preconditions: [], verify: [], undo: NOTHING_TO_UNDO('test'), pointOfNoReturn: false, manual: false, durationMinutes: { min: 1, max: 5 }, inDowntime: false, ...s };
-}
-
 /** The RDS step and the copy step as shared/plan builds them, for one database. */
 function copyPlan(name: string, database: string, source: PostgresService): Plan {
-  const instance = `${name}-db`;
-  const steps = [
-    step({
-      id: 'provision-rds-main',
-      phase: 'provision',
-      actions: [
-        aws('rds', 'CreateDBInstance', { DBInstanceIdentifier: instance, Engine: 'postgres', EngineVersion: '15', DBInstanceClass: 'db.t4g.micro', AllocatedStorage: 20, MasterUsername: 'skylift_admin', ManageMasterUserPassword: true }),
-        waitFor('the instance', { service: 'rds', name: 'DBInstanceAvailable', params: { DBInstanceIdentifier: instance } }),
-        aws('rds', 'DescribeDBInstances', { DBInstanceIdentifier: instance }, { Endpoint: 'DBInstances[0].Endpoint.Address', Port: 'DBInstances[0].Endpoint.Port', MasterSecretArn: 'DBInstances[0].MasterUserSecret.SecretArn' }),
-      ],
-    }),
-    step({
+  return testPlan(name, [
+    rdsStep(`${name}-db`),
+    testStep({
       id: 'copy-db-main',
       phase: 'copy',
       dependsOn: ['provision-rds-main'],
-      actions: [
-        {
-          kind: 'data-copy',
-          engine: 'postgres',
-          method: 'dump-restore',
-          source: { host: LABEL, port: source.port, databases: [database], socketDir: source.socketDir },
-          target: { endpoint: { $ref: 'provision-rds-main.Endpoint' }, port: { $ref: 'provision-rds-main.Port' }, masterUser: 'skylift_admin', credentials: { $ref: 'provision-rds-main.MasterSecretArn' }, databases: [database], excludeExtensions: [], convertMyisam: false },
-          notes: [],
-        },
-      ],
+      actions: [{ kind: 'data-copy', engine: 'postgres', method: 'dump-restore', source: { host: BOX_LABEL, port: source.port, databases: [database], socketDir: source.socketDir }, target: rdsTarget(database), notes: [] }],
     }),
-  ];
-  return {
-    schemaVersion: 1,
-    kind: 'skylift-plan',
-    migration: { name, region: 'us-east-1', accountId: null, tablesAsOf: '2026-11-26', sources: [{ label: LABEL, collectedAt: '2026-11-20T10:00:00.000Z' }] },
-    applicable: true,
-    openBlockers: [],
-    tags: [],
-    phases: ['provision', 'copy'],
-    steps,
-    downtime: { steps: [], maxMinutes: 0 },
-  };
+  ]);
 }
-
-const ssh = (box: TestBox) => async () => ({ destination: box.destination, identityFiles: [box.keyPath], knownHostsPath: box.knownHosts, userKnownHostsPath: null, sshConfigPath: null, agent: null, connectTimeoutMs: 10_000 });
 
 describe.skipIf(!isRoot)('data-copy steps in apply', () => {
   let world: RunnerWorld;
@@ -99,7 +62,7 @@ describe.skipIf(!isRoot)('data-copy steps in apply', () => {
   it('copies the database from the box into the RDS instance with the managed master password, and never writes that password', async () => {
     const home = await newHome();
     const events: RunnerEvent[] = [];
-        const result = await apply(copyPlan('copy', 'shop', source), world.options(home, { ssh: ssh(box), onEvent: (e) => events.push(e) }));
+        const result = await apply(copyPlan('copy', 'shop', source), world.options(home, { ssh: boxSsh(box), onEvent: (e) => events.push(e) }));
     expect(result.error?.message ?? null).toBeNull();
     expect(result.result).toBe('completed');
 
@@ -132,7 +95,7 @@ describe.skipIf(!isRoot)('data-copy steps in apply', () => {
         killer.kill();
       }
     };
-    const result = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: ssh(box), onEvent }));
+    const result = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: boxSsh(box), onEvent }));
     expect(dropped).toBe(true);
     expect(result.result).toBe('failed');
     const failed = events.find((e) => e.type === 'step' && e.step === 'copy-db-main' && e.status === 'failed');
@@ -141,7 +104,7 @@ describe.skipIf(!isRoot)('data-copy steps in apply', () => {
     const written = [await filesUnder(migrationDir('cut', home)), JSON.stringify(events)].join('\n');
     for (const p of masterPasswords) expect(written).not.toContain(p);
 
-    const again = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: ssh(box) }));
+    const again = await apply(copyPlan('cut', 'big', source), world.options(home, { ssh: boxSsh(box) }));
     expect(again.error?.message ?? null).toBeNull();
     expect(again.result).toBe('completed');
     const count = await target.query('select count(*)::int as n from bulk', 'big');

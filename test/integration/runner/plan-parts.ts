@@ -1,8 +1,8 @@
 /**
- * Pieces of hand-written plans for the runner's step tests (data-copy.test.ts and
- * files-step.test.ts write the same ones inline and can move to these): a step with test
- * defaults, a plan around steps, the RDS instance step as shared/plan builds it, the SSH options
- * of the test box, and everything a migration wrote to disk as one text (for "no secret here").
+ * Pieces of hand-written plans for the runner's step tests: a step with test defaults, a plan
+ * around steps, the RDS instance step as shared/plan builds it, the SSH options of the test box,
+ * one step of a built plan applied alone, and everything a migration wrote to disk as one text
+ * (for "no secret here").
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,4 +63,9 @@ export async function migrationText(name: string, home: string): Promise<string>
   const parts: string[] = [];
   for (const f of await readdir(dir, { recursive: true, withFileTypes: true })) if (f.isFile()) parts.push(await readFile(join(f.parentPath, f.name), 'utf8'));
   return parts.join('\n');
+}
+
+/** A built plan cut down to one of its steps (its dependencies dropped), under its own migration name: one step of a real plan, applied alone. */
+export function oneStepPlan(plan: Plan, step: PlanStep, name: string): Plan {
+  return { ...plan, migration: { ...plan.migration, name }, applicable: true, openBlockers: [], steps: [{ ...step, dependsOn: [] }], downtime: { steps: [], maxMinutes: 0 } };
 }

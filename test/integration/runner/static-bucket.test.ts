@@ -12,6 +12,7 @@ import type { Plan } from '../../../shared/schema/plan.js';
 import { cloudfrontState } from '../../support/aws-double/services/cloudfront.js';
 import { s3State } from '../../support/aws-double/services/s3.js';
 import { runPlan } from '../../unit/plan/run-plan.js';
+import { oneStepPlan } from './plan-parts.js';
 import { newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
 
 /** The postgis sample's plan cut down to its static bucket's own step. */
@@ -21,7 +22,7 @@ function staticBucketPlan(): { plan: Plan; bucket: string } {
   if (!step) throw new Error('the plan has no static bucket step');
   const create = step.actions.find((a) => a.kind === 'aws' && a.operation === 'CreateBucket');
   const bucket = String((create as { params: { Bucket: string } }).params.Bucket);
-  return { plan: { ...plan, migration: { ...plan.migration, name: 'static-bucket-test' }, applicable: true, openBlockers: [], steps: [{ ...step, dependsOn: [] }], downtime: { steps: [], maxMinutes: 0 } }, bucket };
+  return { plan: oneStepPlan(plan, step, 'static-bucket-test'), bucket };
 }
 
 describe('the static bucket step', () => {

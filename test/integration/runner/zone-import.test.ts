@@ -15,6 +15,7 @@ import { DEFAULT_ACCOUNT } from '../../support/aws-double/index.js';
 import { route53State } from '../../support/aws-double/services/route53.js';
 import { tempDir } from '../../support/sshd.js';
 import { runPlan } from '../../unit/plan/run-plan.js';
+import { oneStepPlan } from './plan-parts.js';
 import { newHome, startRunnerWorld, type RunnerWorld } from './fixtures.js';
 
 const sample = SAMPLES['linode-systemd-postgres']!;
@@ -24,7 +25,7 @@ function zonePlan(): { plan: Plan; zone: string; file: string; lowered: { names:
   const step = plan.steps.find((s) => s.id === 'prepare-hosted-zone');
   if (!step) throw new Error('the plan imports no zone');
   const copy = step.actions.find((a) => a.kind === 'data-copy') as { source: { zone: string; file: string; lowerTtl: { names: string[]; ttl: number } } };
-  return { plan: { ...plan, migration: { ...plan.migration, name: 'zone-test' }, applicable: true, openBlockers: [], steps: [{ ...step, dependsOn: [] }], downtime: { steps: [], maxMinutes: 0 } }, zone: copy.source.zone, file: copy.source.file, lowered: copy.source.lowerTtl };
+  return { plan: oneStepPlan(plan, step, 'zone-test'), zone: copy.source.zone, file: copy.source.file, lowered: copy.source.lowerTtl };
 }
 
 describe('the zone import step', () => {
