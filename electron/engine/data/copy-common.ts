@@ -33,3 +33,10 @@ export function versionFailure(findings: VersionFinding[], meter: ProgressMeter)
 
 /** e.g. `PostgreSQL 15.4 on root@box:22 (port 5432)`. */
 export const sourceLabel = (product: string, version: string, box: string, port?: number): string => `${product} ${version} on ${box}${port ? ` (port ${port})` : ''}`;
+
+/** A pause between two polls that ends early when the signal aborts (the caller then checks `cancelled`). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });

@@ -37,12 +37,6 @@ export function context(opts: MysqlReplicationOptions): Context {
   };
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-
 export async function withTarget<T>(url: TargetUrl, body: (conn: mysql.Connection) => Promise<T>): Promise<T> {
   const conn = await connectMysql(url);
   try {

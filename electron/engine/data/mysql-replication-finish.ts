@@ -1,8 +1,8 @@
 import type mysql from 'mysql2/promise';
 import { DataError } from '../../../shared/data/data-error.js';
-import { cancelled } from './copy-common.js';
+import { cancelled, sleep } from './copy-common.js';
 import { boxBinlogPosition, boxRowCounts, dropReplicationUser, type BoxAccess } from './mysql-replication-box.js';
-import { broken, checkSource, context, DEFAULT_USER, sleep, statusOf, withTarget, type Context } from './mysql-replication-common.js';
+import { broken, checkSource, context, DEFAULT_USER, statusOf, withTarget, type Context } from './mysql-replication-common.js';
 import { compareCoordinates, formatCoordinates, type BinlogCoordinates } from './mysql-replication-coordinates.js';
 import { callRds, replicaStatus, rowCountSql, targetRowCounts } from './mysql-replication-target.js';
 import type { MysqlReplicationFinish, MysqlReplicationFinishOptions } from './mysql-replication-types.js';

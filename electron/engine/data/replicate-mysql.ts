@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type mysql from 'mysql2/promise';
 import { DataError } from '../../../shared/data/data-error.js';
-import { cancelled } from './copy-common.js';
+import { cancelled, sleep } from './copy-common.js';
 import { copyMysql } from './copy-mysql.js';
 import { boxBinlogPosition, boxReplicationFacts, ensureReplicationUser } from './mysql-replication-box.js';
 import { mysqlReplicationChecks } from './mysql-replication-checks.js';
-import { broken, checkSource, context, DEFAULT_USER, sleep, statusOf, withTarget, type Context } from './mysql-replication-common.js';
+import { broken, checkSource, context, DEFAULT_USER, statusOf, withTarget, type Context } from './mysql-replication-common.js';
 import { CoordinatesTap, formatCoordinates, sourceDataFlag } from './mysql-replication-coordinates.js';
 import { callRds, replicaStatus, type ReplicaState } from './mysql-replication-target.js';
 import type { MysqlReplicationOptions, MysqlReplicationStart, MysqlReplicationStartOptions, MysqlReplicationStatus } from './mysql-replication-types.js';

@@ -5,7 +5,7 @@ import { tableLabel } from '../../../shared/data/checksums.js';
 import type { TargetUrl } from '../../../shared/data/target-url.js';
 import type { DataEvent, PostgresSource } from '../../../shared/schema/data.js';
 import type { SshSession } from '../ssh/index.js';
-import { cancelled } from './copy-common.js';
+import { cancelled, sleep } from './copy-common.js';
 import { copyPostgres } from './copy-postgres.js';
 import { pgReplicationFailures, pgReplicationGaps, pgVersionFailure, ReplicationPreconditionError } from './pg-replication-checks.js';
 import { newReplicationPassword, publisherConninfo, replicationName } from './pg-replication-names.js';
@@ -121,12 +121,6 @@ async function withTarget<T>(url: TargetUrl, database: string, fn: (client: pg.C
     await client?.end().catch(() => undefined);
   }
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** Polls the subscription until `done` says so (progress as tables ready), else REPLICATION_TIMEOUT / CANCELLED. */
 async function waitFor(client: pg.Client, sub: Subscription, meter: ProgressMeter, opts: PgReplicationOptions & { timeoutMs?: number }, done: (tables: { state: TableSyncState }[]) => Promise<boolean>, timeout: () => DataError): Promise<void> {
