@@ -39,6 +39,7 @@ export interface IssuedCertificate {
  */
 export class TestCa {
   private serial = 0;
+  private readonly pending = new Set<Promise<IssuedCertificate>>();
 
   private constructor(
     private readonly dir: string,
@@ -57,7 +58,15 @@ export class TestCa {
   }
 
   /** A server certificate for `names` (DNS subject alternative names, wildcards allowed), valid from now for two days of real time (TLS clients check the wall clock, not the double's). */
-  async issue(names: string[]): Promise<IssuedCertificate> {
+  issue(names: string[]): Promise<IssuedCertificate> {
+    // Tracked so that close() waits for openssl to finish writing in the directory it removes.
+    const issuing = this.sign(names);
+    this.pending.add(issuing);
+    void issuing.finally(() => this.pending.delete(issuing)).catch(() => undefined);
+    return issuing;
+  }
+
+  private async sign(names: string[]): Promise<IssuedCertificate> {
     const base = join(this.dir, `leaf-${++this.serial}`);
     const cn = (names[0] ?? 'localhost').slice(0, 64);
     await run('openssl', [
@@ -70,6 +79,7 @@ export class TestCa {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
     await rm(this.dir, { recursive: true, force: true });
   }
 }
